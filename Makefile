@@ -1,0 +1,40 @@
+# The two commands a new user needs are `make demo` and `make test`; both install what is
+# missing first. Everything else here is a convenience around CMake and CTest.
+
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build demo test format lint install package clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+configure: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	scripts/demo $(BUILD)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+format:
+	git ls-files '*.c' '*.cpp' '*.h' '*.hpp' ':!corpus/' | xargs clang-format -i
+
+lint: configure
+	git ls-files '*.cpp' ':!corpus/' | xargs clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*'
+
+install: build
+	cmake --install $(BUILD)
+
+package: build
+	cd $(BUILD) && cpack -G DEB
+
+clean:
+	rm -rf $(BUILD)
