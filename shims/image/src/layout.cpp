@@ -1,0 +1,192 @@
+// Placing entry points and table in the image, and writing the image into a sealed memfd.
+#include "bytes.hpp"
+#include <devmem/image.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace devmem::bytes;
+
+namespace {
+
+constexpr uint64_t entry_point_slot = DEVMEM_ENTRY_POINT_MAX_SIZE;
+constexpr uint64_t four_gib = 1ull << 32;
+constexpr uint64_t page_size = 4096;
+
+uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) / alignment * alignment;
+}
+
+bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size) {
+    return a < b + b_size && b < a + a_size;
+}
+
+bool overlaps_any(const uint64_t* addresses, unsigned count, uint64_t address, uint64_t size) {
+    for (unsigned i = 0; i < count; ++i)
+        if (overlaps(address, size, addresses[i], entry_point_slot))
+            return true;
+    return false;
+}
+
+unsigned index_of(const uint64_t* addresses, unsigned count, uint64_t address) {
+    unsigned i = 0;
+    while (i < count && addresses[i] != address)
+        ++i;
+    return i;
+}
+
+bool overlaps_any_entry_point(const devmem_layout& layout, uint64_t address, uint64_t size) {
+    return overlaps_any(layout.entry_point_addresses, layout.entry_point_count, address, size);
+}
+
+// The copies at the addresses efi/systab advertises go first, then the F-segment copy takes the
+// lowest 16-byte slot that does not collide with them (or is one of them). It ends up at [0].
+devmem_status place_entry_points(const devmem_source& source, devmem_layout& layout) {
+    uint64_t* efi = layout.entry_point_addresses + 1;
+    unsigned efi_count = 0;
+    for (unsigned i = 0; i < source.efi_entry_point_count; ++i) {
+        uint64_t address = source.efi_entry_points[i];
+        if (index_of(efi, efi_count, address) < efi_count)
+            continue;
+        if (overlaps_any(efi, efi_count, address, entry_point_slot))
+            return DEVMEM_ERR_PLACEMENT;
+        efi[efi_count++] = address;
+    }
+    uint64_t slot = DEVMEM_F_SEGMENT_START;
+    unsigned shared_with = efi_count;
+    for (; slot + entry_point_slot <= DEVMEM_F_SEGMENT_END; slot += 16) {
+        shared_with = index_of(efi, efi_count, slot);
+        if (shared_with < efi_count || !overlaps_any(efi, efi_count, slot, entry_point_slot))
+            break;
+    }
+    if (slot + entry_point_slot > DEVMEM_F_SEGMENT_END)
+        return DEVMEM_ERR_PLACEMENT;
+    if (shared_with < efi_count)
+        efi[shared_with] = efi[--efi_count];
+    layout.entry_point_addresses[0] = slot;
+    layout.entry_point_count = 1 + efi_count;
+    return DEVMEM_OK;
+}
+
+bool table_fits_at(const devmem_layout& layout, uint64_t address, uint64_t size) {
+    return address + size <= four_gib && !overlaps_any_entry_point(layout, address, size);
+}
+
+void place_table(const devmem_source& source, devmem_layout& layout) {
+    uint64_t size = source.table_size;
+    uint64_t original = source.entry_point.table_address;
+    if (source.table_address_known && table_fits_at(layout, original, size)) {
+        layout.table_address = original;
+        return;
+    }
+    uint64_t address = DEVMEM_RELOCATED_TABLE_ADDRESS;
+    while (!table_fits_at(layout, address, size))
+        address = align_up(address + entry_point_slot, page_size);
+    layout.table_address = address;
+    layout.table_relocated = 1;
+}
+
+// The placed entry point describes the placed table; checksums follow the rewritten fields.
+void rewrite_entry_point(devmem_layout& layout) {
+    devmem_entry_point& ep = layout.entry_point;
+    uint8_t* b = ep.bytes;
+    ep.table_address = layout.table_address;
+    switch (ep.kind) {
+    case DEVMEM_ENTRY_POINT_SMBIOS3:
+        ep.table_length = layout.table_size;
+        put_le32(b + 0x0C, layout.table_size);
+        put_le64(b + 0x10, layout.table_address);
+        fix_checksum(b, b[0x06], 0x05);
+        break;
+    case DEVMEM_ENTRY_POINT_SMBIOS2:
+        put_le32(b + 0x18, uint32_t(layout.table_address));
+        fix_checksum(b + 0x10, 0x0F, 0x05);
+        fix_checksum(b, b[0x05], 0x04);
+        break;
+    case DEVMEM_ENTRY_POINT_LEGACY_DMI:
+        put_le32(b + 0x08, uint32_t(layout.table_address));
+        fix_checksum(b, 0x0F, 0x05);
+        break;
+    }
+}
+
+uint64_t image_size(const devmem_layout& layout) {
+    uint64_t end = DEVMEM_IMAGE_MIN_SIZE;
+    for (unsigned i = 0; i < layout.entry_point_count; ++i)
+        if (layout.entry_point_addresses[i] + entry_point_slot > end)
+            end = layout.entry_point_addresses[i] + entry_point_slot;
+    if (layout.table_address + layout.table_size > end)
+        end = layout.table_address + layout.table_size;
+    return align_up(end, page_size);
+}
+
+bool write_all_at(int fd, const void* data, size_t size, uint64_t offset) {
+    const uint8_t* p = static_cast<const uint8_t*>(data);
+    while (size > 0) {
+        ssize_t n = pwrite(fd, p, size, off_t(offset));
+        if (n <= 0)
+            return false;
+        p += n;
+        size -= size_t(n);
+        offset += uint64_t(n);
+    }
+    return true;
+}
+
+constexpr int all_seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
+
+} // namespace
+
+extern "C" {
+
+devmem_status devmem_plan_layout(const devmem_source* source, devmem_layout* layout) {
+    *layout = devmem_layout{};
+    devmem_status status = place_entry_points(*source, *layout);
+    if (status != DEVMEM_OK)
+        return status;
+    layout->table_size = source->table_size;
+    place_table(*source, *layout);
+    layout->entry_point = source->entry_point;
+    rewrite_entry_point(*layout);
+    layout->image_size = image_size(*layout);
+    return layout->image_size > DEVMEM_IMAGE_SIZE_LIMIT ? DEVMEM_ERR_PLACEMENT : DEVMEM_OK;
+}
+
+devmem_status devmem_write_image(int fd, const devmem_source* source, const devmem_layout* layout) {
+    if (ftruncate(fd, off_t(layout->image_size)) != 0)
+        return DEVMEM_ERR_IO;
+    const devmem_entry_point& ep = layout->entry_point;
+    for (unsigned i = 0; i < layout->entry_point_count; ++i)
+        if (!write_all_at(fd, ep.bytes, ep.size, layout->entry_point_addresses[i]))
+            return DEVMEM_ERR_IO;
+    if (!write_all_at(fd, source->table, layout->table_size, layout->table_address))
+        return DEVMEM_ERR_IO;
+    return DEVMEM_OK;
+}
+
+int devmem_create_image_memfd(const devmem_source* source, const devmem_layout* layout,
+                              devmem_status* status) {
+    int fd = memfd_create("devmem-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    *status = fd < 0 ? DEVMEM_ERR_IO : devmem_write_image(fd, source, layout);
+    if (*status == DEVMEM_OK && fcntl(fd, F_ADD_SEALS, all_seals) != 0)
+        *status = DEVMEM_ERR_IO;
+    if (*status != DEVMEM_OK && fd >= 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+int devmem_create_sealed_memfd(const char* name, const void* bytes, size_t size) {
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return -1;
+    if (!write_all_at(fd, bytes, size, 0) || fcntl(fd, F_ADD_SEALS, all_seals) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+} // extern "C"
