@@ -1,7 +1,6 @@
-/* Models a tool that pulls the SMBIOS 2.1 entry point header and its body into two buffers
- * with one readv after an lseek. The range of a readv is not asserted here (only the rule):
- * see the corpus README for why.
- * Checks: DM001 and a DM003 at readv with no keys. */
+/* Models a tool that pulls an SMBIOS 2.1 entry point (anchor half and body half) into two
+ * buffers with one readv after an lseek to a paragraph chosen on the command line.
+ * Checks: DM001 and DM003 at readv; the offset is not constant, so class=unknown. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +26,7 @@ int main(int argc, char **argv)
 	iov[0].iov_len = sizeof(anchor);
 	iov[1].iov_base = body;
 	iov[1].iov_len = sizeof(body);
-	if (lseek(fd, (off_t)addr, SEEK_SET) < 0 || readv(fd, iov, 2) != 32) { // CHECK: DM003
+	if (lseek(fd, (off_t)addr, SEEK_SET) < 0 || readv(fd, iov, 2) != 32) { // CHECK: DM003 class=unknown
 		close(fd);
 		return 1;
 	}
