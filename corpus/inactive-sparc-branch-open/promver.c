@@ -11,11 +11,11 @@ static int open_firmware(void)
 {
 	int fd;
 #ifdef __sparc__
-	fd = open("/dev/mem", O_RDONLY); // CHECK: DM007 confidence=low
+	fd = open("/dev/mem", O_RDONLY); // CHECK: DM007 confidence=low category=device-open
 	if (fd >= 0)
 		fprintf(stderr, "using OBP window\n");
 #else
-	fd = open("/dev/mem", O_RDONLY); // CHECK: DM001
+	fd = open("/dev/mem", O_RDONLY); // CHECK: DM001 category=device-open confidence=high
 #endif
 	return fd;
 }

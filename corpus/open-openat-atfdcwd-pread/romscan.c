@@ -23,7 +23,7 @@ int main(void)
 		free(win);
 		return 1;
 	}
-	if (pread(fd, win, WINDOW_LEN, WINDOW_BASE) != WINDOW_LEN) { // CHECK: DM003 range=0xe0000-0xfffff class=acpi-rsdp-window
+	if (pread(fd, win, WINDOW_LEN, WINDOW_BASE) != WINDOW_LEN) { // CHECK: DM003 range=0xe0000-0xfffff class=acpi-rsdp-window servable=served category=physical-read
 		close(fd);
 		free(win);
 		return 1;

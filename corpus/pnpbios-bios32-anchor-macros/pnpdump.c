@@ -23,7 +23,7 @@ int main(void)
 		perror("pnpdump");
 		return 1;
 	}
-	bios = mmap(NULL, SCAN_SIZE, PROT_READ, MAP_SHARED, fd, SCAN_BASE); // CHECK: DM002 range=0xf0000-0xfffff class=bios-area
+	bios = mmap(NULL, SCAN_SIZE, PROT_READ, MAP_SHARED, fd, SCAN_BASE); // CHECK: DM002 range=0xf0000-0xfffff class=bios-area servable=served category=physical-map
 	close(fd);
 	if (bios == MAP_FAILED)
 		return 1;
