@@ -8,6 +8,11 @@
 #include <istream>
 #include <vector>
 
+namespace {
+constexpr std::streamoff kWindowBase = 0xE0000;
+constexpr std::streamsize kWindowLen = 0x20000;
+} // namespace
+
 int main()
 {
     std::filebuf fb;
@@ -16,12 +21,12 @@ int main()
         return 1;
     }
     std::istream is(&fb);
-    std::vector<char> win(0x20000);
-    is.seekg(0xE0000);
-    is.read(win.data(), static_cast<std::streamsize>(win.size())); // CHECK: DM003 range=0xe0000-0xfffff class=acpi-rsdp-window
+    std::vector<char> win(kWindowLen);
+    is.seekg(kWindowBase);
+    is.read(win.data(), kWindowLen); // CHECK: DM003 range=0xe0000-0xfffff class=acpi-rsdp-window
     for (std::size_t off = 0; is && off + 20 <= win.size(); off += 16) {
         if (std::strncmp(win.data() + off, "RSD PTR ", 8) == 0) { // CHECK: DM005
-            std::printf("RSDP at 0x%zx\n", 0xE0000 + off);
+            std::printf("RSDP at 0x%llx\n", static_cast<unsigned long long>(kWindowBase + off));
             return 0;
         }
     }
