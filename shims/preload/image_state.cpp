@@ -1,0 +1,118 @@
+#include "image_state.hpp"
+
+#include <atomic>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace devmem::shim {
+
+namespace {
+
+// unbuilt, built, failed, or -pid of the process whose thread is building: a fork() in the
+// middle of a build leaves the child a state that names its parent.
+constexpr long unbuilt = 0;
+constexpr long built = 1;
+constexpr long failed = 2;
+
+constinit std::atomic<long> state{unbuilt};
+constinit std::atomic<dev_t> image_dev{0};
+constinit std::atomic<ino_t> image_ino{0};
+constinit ServedImage image{-1, 0, 0, 0, -1, -1};
+constinit devmem_status build_status = DEVMEM_OK;
+
+devmem_status load_source(const Settings& settings, devmem_source* source) {
+    if (settings.dump)
+        return devmem_source_load_dump(settings.dump, source);
+    return devmem_source_load_firmware_dir(settings.firmware ? settings.firmware : "/sys/firmware",
+                                           source);
+}
+
+devmem_status create_sysfs_files(const devmem_source& source, const devmem_layout& layout) {
+    image.sysfs_entry_point_fd = devmem_create_sealed_memfd(
+        "devmem-smbios-entry-point", layout.entry_point.bytes, layout.entry_point.size);
+    image.sysfs_table_fd =
+        devmem_create_sealed_memfd("devmem-dmi-table", source.table, source.table_size);
+    return image.sysfs_entry_point_fd < 0 || image.sysfs_table_fd < 0 ? DEVMEM_ERR_IO : DEVMEM_OK;
+}
+
+void close_all() {
+    for (int* fd : {&image.fd, &image.sysfs_entry_point_fd, &image.sysfs_table_fd}) {
+        if (*fd >= 0)
+            close(*fd);
+        *fd = -1;
+    }
+}
+
+devmem_status build(const Settings& settings) {
+    devmem_source source;
+    devmem_layout layout;
+    devmem_status status = load_source(settings, &source);
+    if (status == DEVMEM_OK)
+        status = devmem_plan_layout(&source, &layout);
+    if (status == DEVMEM_OK)
+        image.fd = devmem_create_image_memfd(&source, &layout, &status);
+    if (status == DEVMEM_OK && settings.fixture())
+        status = create_sysfs_files(source, layout);
+    struct stat st;
+    if (status == DEVMEM_OK && fstat(image.fd, &st) != 0)
+        status = DEVMEM_ERR_IO;
+    if (status == DEVMEM_OK) {
+        image.dev = st.st_dev;
+        image.ino = st.st_ino;
+        image.size = layout.image_size;
+    }
+    devmem_source_release(&source);
+    if (status != DEVMEM_OK)
+        close_all();
+    return status;
+}
+
+void publish(devmem_status status) {
+    build_status = status;
+    if (status == DEVMEM_OK) {
+        image_dev.store(image.dev, std::memory_order_relaxed);
+        image_ino.store(image.ino, std::memory_order_relaxed);
+    }
+    state.store(status == DEVMEM_OK ? built : failed, std::memory_order_release);
+}
+
+long building_here() {
+    return -long(getpid());
+}
+
+// A build that started in the parent before fork() has no thread to finish it in the child,
+// which starts over.
+void wait_for_builder(long observed) {
+    while (observed < 0) {
+        if (observed != building_here()) {
+            state.compare_exchange_strong(observed, unbuilt);
+            return;
+        }
+        sched_yield();
+        observed = state.load(std::memory_order_acquire);
+    }
+}
+
+} // namespace
+
+const ServedImage* served_image(const Settings& settings, devmem_status* status) {
+    for (;;) {
+        long current = state.load(std::memory_order_acquire);
+        if (current == built || current == failed) {
+            *status = build_status;
+            return current == built ? &image : nullptr;
+        }
+        if (current < 0)
+            wait_for_builder(current);
+        else if (state.compare_exchange_strong(current, building_here(), std::memory_order_acquire))
+            publish(build(settings));
+    }
+}
+
+bool is_served_image(dev_t dev, ino_t ino) {
+    return ino != 0 && image_ino.load(std::memory_order_relaxed) == ino &&
+           image_dev.load(std::memory_order_relaxed) == dev;
+}
+
+} // namespace devmem::shim

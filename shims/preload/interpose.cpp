@@ -1,0 +1,368 @@
+// The exported symbols. Each recognises its path (a few string compares for every other path)
+// and either hands the call to the next definition untouched or lets serve.hpp answer it.
+#include "next.hpp"
+#include "serve.hpp"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEVMEM_EXPORT extern "C" __attribute__((visibility("default")))
+
+// Symbols glibc still exports for old binaries but no longer declares.
+extern "C" {
+int __open_2(const char* path, int flags);
+int __open64_2(const char* path, int flags);
+int __openat_2(int dirfd, const char* path, int flags);
+int __openat64_2(int dirfd, const char* path, int flags);
+int __xstat(int version, const char* path, struct stat* st);
+int __lxstat(int version, const char* path, struct stat* st);
+int __fxstat(int version, int fd, struct stat* st);
+int __fxstatat(int version, int dirfd, const char* path, struct stat* st, int flags);
+int __xstat64(int version, const char* path, struct stat64* st);
+int __lxstat64(int version, const char* path, struct stat64* st);
+int __fxstat64(int version, int fd, struct stat64* st);
+int __fxstatat64(int version, int dirfd, const char* path, struct stat64* st, int flags);
+int eaccess(const char* path, int mode);
+}
+
+using namespace devmem::shim;
+
+namespace {
+
+// open's third argument exists only when the flags create a file.
+mode_t creation_mode(int flags, va_list args) {
+    bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+    return creates ? mode_t(va_arg(args, int)) : 0;
+}
+
+template <typename Real> int open_at(int dirfd, const char* path, int flags, Real real) {
+    Target target = classify(dirfd, path);
+    if (target == Target::none)
+        return real(path);
+    return open_target(target, "open", path, flags, real);
+}
+
+// fopen's mode string as open(2) flags: what the served descriptor must honour.
+int stdio_flags(const char* mode) {
+    int flags = strchr(mode, '+') ? O_RDWR : mode[0] == 'r' ? O_RDONLY : O_WRONLY;
+    if (mode[0] == 'w')
+        flags |= O_CREAT | O_TRUNC;
+    if (mode[0] == 'a')
+        flags |= O_CREAT | O_APPEND;
+    if (strchr(mode, 'e'))
+        flags |= O_CLOEXEC;
+    if (strchr(mode, 'x'))
+        flags |= O_EXCL;
+    return flags;
+}
+
+FILE* stream_on(int fd, const char* mode) {
+    if (fd < 0)
+        return nullptr;
+    FILE* stream = fdopen(fd, mode);
+    if (!stream) {
+        int error = errno;
+        close(fd);
+        errno = error;
+    }
+    return stream;
+}
+
+template <typename RealFopen> FILE* fopen_with(const char* path, const char* mode, RealFopen real) {
+    Target target = classify(AT_FDCWD, path);
+    if (target == Target::none)
+        return real(path);
+    int flags = stdio_flags(mode);
+    int fd = open_target(target, "fopen", path, flags,
+                         [flags](const char* p) { return DEVMEM_NEXT(open)(p, flags, 0666); });
+    return stream_on(fd, mode);
+}
+
+// freopen keeps the caller's FILE object, so the served descriptor is handed to the real
+// freopen through /proc; a sealed image must not be truncated, hence "r"/"r+".
+template <typename RealFreopen>
+FILE* freopen_with(const char* path, const char* mode, FILE* stream, RealFreopen real) {
+    Target target = path ? classify(AT_FDCWD, path) : Target::none;
+    if (target == Target::none)
+        return real(path);
+    int flags = stdio_flags(mode);
+    int fd = open_target(target, "freopen", path, flags,
+                         [flags](const char* p) { return DEVMEM_NEXT(open)(p, flags, 0666); });
+    if (fd < 0) {
+        fclose(stream);
+        return nullptr;
+    }
+    char proc_path[32];
+    snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+    FILE* reopened = real(proc_path, strchr(mode, '+') ? "r+" : "r");
+    close(fd);
+    return reopened;
+}
+
+template <typename Stat, typename RealStat, typename RealFstat>
+int stat_at(int dirfd, const char* path, Stat* st, RealStat real, RealFstat real_fstat) {
+    Target target = classify(dirfd, path);
+    if (target == Target::none)
+        return real(path);
+    return stat_target(
+        target, path, real, [st, target] { describe_device(st, target); },
+        [st, real_fstat](int fd) { return real_fstat(fd, st); });
+}
+
+template <typename Real> int access_at(int dirfd, const char* path, int mode, Real real) {
+    Target target = classify(dirfd, path);
+    if (target == Target::none)
+        return real(path);
+    return access_target(target, path, mode, real);
+}
+
+int real_fstat(int fd, struct stat* st) {
+    return DEVMEM_NEXT(fstat)(fd, st);
+}
+int real_fstat64(int fd, struct stat64* st) {
+    return DEVMEM_NEXT(fstat64)(fd, st);
+}
+
+bool empty_path(const char* path, int flags) {
+    return (flags & AT_EMPTY_PATH) && path && path[0] == '\0';
+}
+
+void disguise_statx(struct statx* stx) {
+    stx->stx_mode = S_IFCHR | 0640;
+    stx->stx_rdev_major = 1;
+    stx->stx_rdev_minor = 1;
+    stx->stx_size = 0;
+    stx->stx_blocks = 0;
+}
+
+void describe_device_statx(struct statx* stx, Target target) {
+    memset(stx, 0, sizeof *stx);
+    stx->stx_mask = STATX_TYPE | STATX_MODE | STATX_NLINK;
+    stx->stx_mode = S_IFCHR | 0640;
+    stx->stx_nlink = 1;
+    stx->stx_blksize = 4096;
+    stx->stx_rdev_major = major(device_number(target));
+    stx->stx_rdev_minor = minor(device_number(target));
+}
+
+} // namespace
+
+DEVMEM_EXPORT int open(const char* path, int flags, ...) {
+    va_list args;
+    va_start(args, flags);
+    mode_t mode = creation_mode(flags, args);
+    va_end(args);
+    return open_at(AT_FDCWD, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(open)(p, flags, mode); });
+}
+
+DEVMEM_EXPORT int open64(const char* path, int flags, ...) {
+    va_list args;
+    va_start(args, flags);
+    mode_t mode = creation_mode(flags, args);
+    va_end(args);
+    return open_at(AT_FDCWD, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(open64)(p, flags, mode); });
+}
+
+DEVMEM_EXPORT int openat(int dirfd, const char* path, int flags, ...) {
+    va_list args;
+    va_start(args, flags);
+    mode_t mode = creation_mode(flags, args);
+    va_end(args);
+    return open_at(dirfd, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(openat)(dirfd, p, flags, mode); });
+}
+
+DEVMEM_EXPORT int openat64(int dirfd, const char* path, int flags, ...) {
+    va_list args;
+    va_start(args, flags);
+    mode_t mode = creation_mode(flags, args);
+    va_end(args);
+    return open_at(dirfd, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(openat64)(dirfd, p, flags, mode); });
+}
+
+DEVMEM_EXPORT int __open_2(const char* path, int flags) {
+    return open_at(AT_FDCWD, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(__open_2)(p, flags); });
+}
+
+DEVMEM_EXPORT int __open64_2(const char* path, int flags) {
+    return open_at(AT_FDCWD, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(__open64_2)(p, flags); });
+}
+
+DEVMEM_EXPORT int __openat_2(int dirfd, const char* path, int flags) {
+    return open_at(dirfd, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(__openat_2)(dirfd, p, flags); });
+}
+
+DEVMEM_EXPORT int __openat64_2(int dirfd, const char* path, int flags) {
+    return open_at(dirfd, path, flags,
+                   [=](const char* p) { return DEVMEM_NEXT(__openat64_2)(dirfd, p, flags); });
+}
+
+DEVMEM_EXPORT FILE* fopen(const char* path, const char* mode) {
+    return fopen_with(path, mode, [=](const char* p) { return DEVMEM_NEXT(fopen)(p, mode); });
+}
+
+DEVMEM_EXPORT FILE* fopen64(const char* path, const char* mode) {
+    return fopen_with(path, mode, [=](const char* p) { return DEVMEM_NEXT(fopen64)(p, mode); });
+}
+
+DEVMEM_EXPORT FILE* freopen(const char* path, const char* mode, FILE* stream) {
+    return freopen_with(path, mode, stream, [=](const char* p, const char* m = nullptr) {
+        return DEVMEM_NEXT(freopen)(p, m ? m : mode, stream);
+    });
+}
+
+DEVMEM_EXPORT FILE* freopen64(const char* path, const char* mode, FILE* stream) {
+    return freopen_with(path, mode, stream, [=](const char* p, const char* m = nullptr) {
+        return DEVMEM_NEXT(freopen64)(p, m ? m : mode, stream);
+    });
+}
+
+DEVMEM_EXPORT int stat(const char* path, struct stat* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(stat)(p, st); }, real_fstat);
+}
+
+DEVMEM_EXPORT int lstat(const char* path, struct stat* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(lstat)(p, st); }, real_fstat);
+}
+
+DEVMEM_EXPORT int fstat(int fd, struct stat* st) {
+    int result = DEVMEM_NEXT(fstat)(fd, st);
+    disguise_if_served(result, st);
+    return result;
+}
+
+DEVMEM_EXPORT int fstatat(int dirfd, const char* path, struct stat* st, int flags) {
+    if (empty_path(path, flags))
+        return fstat(dirfd, st);
+    return stat_at(
+        dirfd, path, st, [=](const char* p) { return DEVMEM_NEXT(fstatat)(dirfd, p, st, flags); },
+        real_fstat);
+}
+
+DEVMEM_EXPORT int stat64(const char* path, struct stat64* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(stat64)(p, st); },
+        real_fstat64);
+}
+
+DEVMEM_EXPORT int lstat64(const char* path, struct stat64* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(lstat64)(p, st); },
+        real_fstat64);
+}
+
+DEVMEM_EXPORT int fstat64(int fd, struct stat64* st) {
+    int result = DEVMEM_NEXT(fstat64)(fd, st);
+    disguise_if_served(result, st);
+    return result;
+}
+
+DEVMEM_EXPORT int fstatat64(int dirfd, const char* path, struct stat64* st, int flags) {
+    if (empty_path(path, flags))
+        return fstat64(dirfd, st);
+    return stat_at(
+        dirfd, path, st, [=](const char* p) { return DEVMEM_NEXT(fstatat64)(dirfd, p, st, flags); },
+        real_fstat64);
+}
+
+DEVMEM_EXPORT int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* stx) {
+    auto real = [=](const char* p) { return DEVMEM_NEXT(statx)(dirfd, p, flags, mask, stx); };
+    Target target = empty_path(path, flags) ? Target::none : classify(dirfd, path);
+    if (target == Target::none) {
+        int result = real(path);
+        if (result == 0 && S_ISREG(stx->stx_mode) &&
+            is_served_image(makedev(stx->stx_dev_major, stx->stx_dev_minor), stx->stx_ino))
+            disguise_statx(stx);
+        return result;
+    }
+    return stat_target(
+        target, path, real, [=] { describe_device_statx(stx, target); },
+        [=](int fd) { return DEVMEM_NEXT(statx)(fd, "", AT_EMPTY_PATH, mask, stx); });
+}
+
+DEVMEM_EXPORT int __xstat(int version, const char* path, struct stat* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__xstat)(version, p, st); },
+        real_fstat);
+}
+
+DEVMEM_EXPORT int __lxstat(int version, const char* path, struct stat* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__lxstat)(version, p, st); },
+        real_fstat);
+}
+
+DEVMEM_EXPORT int __fxstat(int version, int fd, struct stat* st) {
+    int result = DEVMEM_NEXT(__fxstat)(version, fd, st);
+    disguise_if_served(result, st);
+    return result;
+}
+
+DEVMEM_EXPORT int __fxstatat(int version, int dirfd, const char* path, struct stat* st, int flags) {
+    if (empty_path(path, flags))
+        return __fxstat(version, dirfd, st);
+    return stat_at(
+        dirfd, path, st,
+        [=](const char* p) { return DEVMEM_NEXT(__fxstatat)(version, dirfd, p, st, flags); },
+        real_fstat);
+}
+
+DEVMEM_EXPORT int __xstat64(int version, const char* path, struct stat64* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__xstat64)(version, p, st); },
+        real_fstat64);
+}
+
+DEVMEM_EXPORT int __lxstat64(int version, const char* path, struct stat64* st) {
+    return stat_at(
+        AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__lxstat64)(version, p, st); },
+        real_fstat64);
+}
+
+DEVMEM_EXPORT int __fxstat64(int version, int fd, struct stat64* st) {
+    int result = DEVMEM_NEXT(__fxstat64)(version, fd, st);
+    disguise_if_served(result, st);
+    return result;
+}
+
+DEVMEM_EXPORT int __fxstatat64(int version, int dirfd, const char* path, struct stat64* st,
+                               int flags) {
+    if (empty_path(path, flags))
+        return __fxstat64(version, dirfd, st);
+    return stat_at(
+        dirfd, path, st,
+        [=](const char* p) { return DEVMEM_NEXT(__fxstatat64)(version, dirfd, p, st, flags); },
+        real_fstat64);
+}
+
+DEVMEM_EXPORT int access(const char* path, int mode) {
+    return access_at(AT_FDCWD, path, mode,
+                     [=](const char* p) { return DEVMEM_NEXT(access)(p, mode); });
+}
+
+DEVMEM_EXPORT int faccessat(int dirfd, const char* path, int mode, int flags) {
+    return access_at(dirfd, path, mode,
+                     [=](const char* p) { return DEVMEM_NEXT(faccessat)(dirfd, p, mode, flags); });
+}
+
+DEVMEM_EXPORT int euidaccess(const char* path, int mode) {
+    return access_at(AT_FDCWD, path, mode,
+                     [=](const char* p) { return DEVMEM_NEXT(euidaccess)(p, mode); });
+}
+
+DEVMEM_EXPORT int eaccess(const char* path, int mode) {
+    return access_at(AT_FDCWD, path, mode,
+                     [=](const char* p) { return DEVMEM_NEXT(eaccess)(p, mode); });
+}

@@ -1,0 +1,54 @@
+#include "serve.hpp"
+
+#include "next.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace devmem::shim {
+
+namespace {
+
+int descriptor_for(const ServedImage& image, Target target) {
+    switch (target) {
+    case Target::sysfs_entry_point:
+        return image.sysfs_entry_point_fd;
+    case Target::sysfs_table:
+        return image.sysfs_table_fd;
+    default:
+        return image.fd;
+    }
+}
+
+// Reopening through /proc gives the new descriptor its own offset, as a fresh open of the
+// device has. Without /proc a duplicate (sharing the offset) is better than failing.
+int reopen(int fd, int flags) {
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int kept = flags & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK | O_SYNC | O_DSYNC);
+    int served = DEVMEM_NEXT(open)(path, kept);
+    if (served < 0 && errno == ENOENT)
+        served = fcntl(fd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+    return served;
+}
+
+} // namespace
+
+int open_served(const Settings& settings, Target target, const char* op, const char* path,
+                int flags) {
+    int saved_errno = errno;
+    devmem_status status;
+    const ServedImage* image = served_image(settings, &status);
+    int fd = image ? reopen(descriptor_for(*image, target), flags) : -1;
+    if (fd < 0) {
+        const char* why = image ? strerror(errno) : devmem_status_text(status);
+        log_event(settings, {op, path, target, "denied", 0, 0, why});
+        return fail(EPERM);
+    }
+    uint64_t length = target == Target::mem ? image->size : 0;
+    log_event(settings, {op, path, target, "served", 0, length, nullptr});
+    errno = saved_errno;
+    return fd;
+}
+
+} // namespace devmem::shim

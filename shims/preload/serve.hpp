@@ -1,0 +1,167 @@
+// The shim's answers for the files it recognises, shared by every interposed entry point.
+// Each function takes the real call as a callable on a path, so the wrappers stay one line.
+#pragma once
+
+#include "image_state.hpp"
+#include "log.hpp"
+#include "paths.hpp"
+#include "settings.hpp"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+namespace devmem::shim {
+
+// Errors a locked-down or absent device gives; EACCES is a permission problem to pass on.
+inline bool looks_locked_down(int error) {
+    return error == EPERM || error == ENOENT || error == ENXIO;
+}
+
+inline int fail(int error) {
+    errno = error;
+    return -1;
+}
+
+// The fixture's efi/systab, or nullptr when the fixture has none (as on a BIOS machine).
+inline const char* fixture_systab(const Settings& settings, char (&path)[PATH_MAX]) {
+    if (!settings.firmware)
+        return nullptr;
+    int n = snprintf(path, sizeof path, "%s/efi/systab", settings.firmware);
+    return n > 0 && size_t(n) < sizeof path ? path : nullptr;
+}
+
+// efi/systab in fixture mode comes from the fixture, or is absent: never the host's.
+template <typename Real> int redirect_systab(const Settings& settings, Real real) {
+    char path[PATH_MAX];
+    const char* redirected = fixture_systab(settings, path);
+    return redirected ? real(redirected) : fail(ENOENT);
+}
+
+// Automatic mode asks the real device first. True when its answer stands: success, or an error
+// such as EACCES that a locked-down device would not give. Otherwise errno is restored.
+template <typename Real> bool real_device_answers(Real real, const char* path, int& result) {
+    int saved_errno = errno;
+    result = real(path);
+    if (result >= 0 || !looks_locked_down(errno))
+        return true;
+    errno = saved_errno;
+    return false;
+}
+
+// A fresh open of the image (or of a fixture sysfs file): its own file offset, the caller's
+// access mode and O_CLOEXEC. Fails with EPERM, never with a half image.
+int open_served(const Settings& settings, Target target, const char* op, const char* path,
+                int flags);
+
+// Opens `path` the way the shim decides: pass through, serve the image, or deny like a
+// locked-down kernel does for /dev/port and /dev/kmem.
+template <typename RealOpen>
+int open_target(Target target, const char* op, const char* path, int flags, RealOpen real) {
+    Settings settings = current_settings();
+    if (is_sysfs(target)) {
+        if (!settings.fixture())
+            return real(path);
+        if (target == Target::efi_systab)
+            return redirect_systab(settings, real);
+        return open_served(settings, target, op, path, flags);
+    }
+    int fd;
+    switch (settings.mode) {
+    case Mode::off:
+        return real(path);
+    case Mode::audit:
+        fd = real(path);
+        log_event(settings, {op, path, target, fd >= 0 ? "passthrough" : "failed", 0, 0,
+                             fd >= 0 ? nullptr : strerror(errno)});
+        return fd;
+    case Mode::automatic:
+        if (real_device_answers(real, path, fd))
+            return fd;
+        break;
+    case Mode::always:
+        break;
+    }
+    if (target != Target::mem) {
+        log_event(settings, {op, path, target, "denied", 0, 0, "locked down"});
+        return fail(EPERM);
+    }
+    return open_served(settings, target, op, path, flags);
+}
+
+inline dev_t device_number(Target target) {
+    return target == Target::port   ? makedev(1, 4)
+           : target == Target::kmem ? makedev(1, 2)
+                                    : makedev(1, 1);
+}
+
+// What stat reports for the devices: char devices 1:1, 1:2, 1:4, mode 0640, as udev makes them.
+template <typename Stat> void describe_device(Stat* st, Target target) {
+    *st = Stat{};
+    st->st_mode = S_IFCHR | 0640;
+    st->st_rdev = device_number(target);
+    st->st_nlink = 1;
+    st->st_blksize = 4096;
+}
+
+// A descriptor of the image reports itself as the device it stands for.
+template <typename Stat> void disguise_if_served(int result, Stat* st) {
+    if (result == 0 && S_ISREG(st->st_mode) && is_served_image(st->st_dev, st->st_ino)) {
+        st->st_mode = S_IFCHR | 0640;
+        st->st_rdev = makedev(1, 1);
+        st->st_size = 0;
+        st->st_blocks = 0;
+    }
+}
+
+// stat and friends on a recognised path. real(path) performs the real call into the caller's
+// buffer; describe() fills it in for a device; on_fd(fd) stats a served sysfs file.
+template <typename RealStat, typename Describe, typename OnFd>
+int stat_target(Target target, const char* path, RealStat real, Describe describe, OnFd on_fd) {
+    Settings settings = current_settings();
+    if (is_sysfs(target)) {
+        if (!settings.fixture())
+            return real(path);
+        if (target == Target::efi_systab)
+            return redirect_systab(settings, real);
+        devmem_status status;
+        const ServedImage* image = served_image(settings, &status);
+        if (!image)
+            return fail(EPERM);
+        return on_fd(target == Target::sysfs_entry_point ? image->sysfs_entry_point_fd
+                                                         : image->sysfs_table_fd);
+    }
+    if (settings.mode == Mode::off || settings.mode == Mode::audit)
+        return real(path);
+    int result;
+    if (settings.mode == Mode::automatic && real_device_answers(real, path, result))
+        return result;
+    describe();
+    return 0;
+}
+
+// access and friends: a served file is readable and writable (writes then fail), never
+// executable.
+template <typename RealAccess>
+int access_target(Target target, const char* path, int mode, RealAccess real) {
+    Settings settings = current_settings();
+    if (is_sysfs(target)) {
+        if (!settings.fixture())
+            return real(path);
+        if (target == Target::efi_systab)
+            return redirect_systab(settings, real);
+    } else {
+        int result;
+        if (settings.mode == Mode::off || settings.mode == Mode::audit)
+            return real(path);
+        if (settings.mode == Mode::automatic && real_device_answers(real, path, result))
+            return result;
+    }
+    return (mode & X_OK) ? fail(EACCES) : 0;
+}
+
+} // namespace devmem::shim
