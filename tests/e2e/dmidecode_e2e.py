@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Runs the real dmidecode/biosdecode through devmem-shim and compares with --from-dump.
+
+Every check also runs the command once without the shim, where it must fail: a preload that
+silently did not load cannot pass. That control never opens a real /dev/mem: where one exists
+it is skipped (the comparison with the fixture still catches a shim that did nothing).
+"""
+import argparse
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+SOURCE_LINES = re.compile(
+    r"^(Reading SMBIOS/DMI data from file .*"
+    r"|Scanning /dev/mem for entry point\."
+    r"|Getting SMBIOS data from sysfs\."
+    r"|Found SMBIOS entry point in EFI, reading table from /dev/mem\."
+    r"|# SMBIOS3? entry point at 0x[0-9a-fA-F]+"
+    r"|Table at 0x[0-9A-F]+\."
+    r"|# Writing \d+ bytes to .*)$")
+
+
+class Run:
+    def __init__(self, argv):
+        done = subprocess.run(argv, capture_output=True, text=True, errors="replace",
+                              stdin=subprocess.DEVNULL)
+        self.argv, self.status = argv, done.returncode
+        self.stdout, self.stderr = normalise(done.stdout), normalise(done.stderr)
+
+    def decoded(self):
+        return (self.status, self.stdout, self.stderr)
+
+
+def normalise(text):
+    return [line for line in text.splitlines() if not SOURCE_LINES.match(line)]
+
+
+def fail(message, *runs):
+    print(f"FAIL: {message}")
+    for run in runs:
+        print(f"--- {' '.join(run.argv)} (exit {run.status})")
+        print("\n".join(["stdout:"] + run.stdout[:40] + ["stderr:"] + run.stderr[:20]))
+    sys.exit(1)
+
+
+def expect_same(expected, actual):
+    if expected.decoded() != actual.decoded():
+        fail("outputs differ", expected, actual)
+
+
+def control_fails(command):
+    if os.path.exists("/dev/mem"):
+        print("note: /dev/mem exists; the run without the shim is skipped so as not to read it")
+        return
+    run = Run(command)
+    if run.status == 0:
+        fail("the command succeeded without the shim, so the check proves nothing", run)
+
+
+def dump_from_firmware_dir(directory, out_path):
+    """The dmidecode --dump-bin layout of a sysfs-like directory: EP at 0, table at 32."""
+    with open(os.path.join(directory, "dmi/tables/smbios_entry_point"), "rb") as f:
+        ep = bytearray(f.read())
+    with open(os.path.join(directory, "dmi/tables/DMI"), "rb") as f:
+        table = f.read()
+    if ep.startswith(b"_SM3_"):
+        struct.pack_into("<Q", ep, 0x10, 32)
+        ep[5] = 0
+        ep[5] = -sum(ep[:ep[6]]) & 0xFF
+    else:
+        struct.pack_into("<I", ep, 0x18, 32)
+        ep[0x15] = 0
+        ep[0x15] = -sum(ep[0x10:0x1F]) & 0xFF
+        ep[4] = 0
+        ep[4] = -sum(ep[:ep[5]]) & 0xFF
+    with open(out_path, "wb") as f:
+        f.write(bytes(ep).ljust(32, b"\0") + table)
+
+
+def check_dump(args):
+    expected = Run([args.dmidecode, "--from-dump", args.source])
+    command = [args.dmidecode, "--no-sysfs"]
+    actual = Run([args.launcher, "--dump", args.source, "--"] + command)
+    expect_same(expected, actual)
+    if args.expect_broken and not any("DMI table is broken" in l for l in actual.stderr):
+        fail("the broken table was not reported broken", actual)
+    control_fails(command)
+
+
+def check_sysfs(args):
+    expected = Run([args.dmidecode, "--from-dump", args.source])
+    actual = Run([args.launcher, "--dump", args.source, "--", args.dmidecode])
+    expect_same(expected, actual)
+    if not os.path.exists("/sys/firmware/dmi/tables/DMI"):
+        control_fails([args.dmidecode, "--no-sysfs"])
+
+
+def check_firmware(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = os.path.join(tmp, "expected.bin")
+        dump_from_firmware_dir(args.source, dump)
+        expected = Run([args.dmidecode, "--from-dump", dump])
+    command = [args.dmidecode, "--no-sysfs"]
+    actual = Run([args.launcher, "--firmware", args.source, "--"] + command)
+    expect_same(expected, actual)
+    control_fails(command)
+
+
+def check_roundtrip(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "roundtrip.bin")
+        dumped = Run([args.launcher, "--dump", args.source, "--",
+                      args.dmidecode, "--no-sysfs", "--dump-bin", out])
+        if dumped.status != 0 or not os.path.exists(out):
+            fail("dmidecode --dump-bin through the shim failed", dumped)
+        expect_same(Run([args.dmidecode, "--from-dump", args.source]),
+                    Run([args.dmidecode, "--from-dump", out]))
+    control_fails([args.dmidecode, "--no-sysfs", "--dump-bin", os.devnull])
+
+
+def entry_point_summary(path):
+    """What biosdecode must print about the entry point of a dump, from the bytes alone."""
+    with open(path, "rb") as f:
+        data = f.read()
+    ep = data[:32]
+    if ep.startswith(b"_SM3_"):
+        # The shim shrinks a 3.x maximum that exceeds the table to the table (docs/shim.md).
+        (maximum,) = struct.unpack_from("<I", ep, 0x0C)
+        (table_offset,) = struct.unpack_from("<Q", ep, 0x10)
+        served = min(maximum, len(data) - table_offset)
+        return [f"SMBIOS {ep[7]}.{ep[8]}.{ep[9]} present.",
+                f"\tStructure Table Maximum Length: {served} bytes"]
+    if ep.startswith(b"_SM_"):
+        return [f"SMBIOS {ep[6]}.{ep[7]} present.",
+                "\tStructure Table Length: %d bytes" % struct.unpack_from("<H", ep, 0x16),
+                "\tNumber Of Structures: %d" % struct.unpack_from("<H", ep, 0x1C)]
+    return [f"Legacy DMI {ep[14] >> 4}.{ep[14] & 15} present.",
+            "\tStructure Table Length: %d bytes" % struct.unpack_from("<H", ep, 6)]
+
+
+def check_biosdecode(args):
+    actual = Run([args.launcher, "--dump", args.source, "--", args.biosdecode])
+    missing = [l for l in entry_point_summary(args.source) if l not in actual.stdout]
+    if actual.status != 0 or missing:
+        fail(f"biosdecode lacks {missing}", actual)
+    control_fails([args.biosdecode])
+
+
+def check_refused(args):
+    """A malformed source: the launcher refuses it, the bare preload denies /dev/mem."""
+    launched = Run([args.launcher, "--dump", args.source, "--", args.dmidecode, "--no-sysfs"])
+    if launched.status != 3:
+        fail("the launcher ran a command on a malformed source", launched)
+    env = dict(os.environ, LD_PRELOAD=args.preload, DEVMEM_SHIM_DUMP=args.source)
+    done = subprocess.run([args.dmidecode, "--no-sysfs"], env=env, capture_output=True, text=True)
+    if done.returncode == 0 or "/dev/mem: Operation not permitted" not in done.stderr:
+        print(done.stdout, done.stderr)
+        fail("the preload did not deny /dev/mem for a malformed source")
+
+
+CHECKS = {"dump": check_dump, "sysfs": check_sysfs, "firmware": check_firmware,
+          "roundtrip": check_roundtrip, "biosdecode": check_biosdecode,
+          "refused": check_refused}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("check", choices=CHECKS)
+    parser.add_argument("source", help="a dump file, or a firmware directory for 'firmware'")
+    parser.add_argument("--launcher", required=True)
+    parser.add_argument("--preload", default="")
+    parser.add_argument("--dmidecode", default="dmidecode")
+    parser.add_argument("--biosdecode", default="biosdecode")
+    parser.add_argument("--expect-broken", action="store_true")
+    args = parser.parse_args()
+    CHECKS[args.check](args)
+    print(f"PASS: {args.check} {args.source}")
+
+
+if __name__ == "__main__":
+    main()
