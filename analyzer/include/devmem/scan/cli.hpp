@@ -1,0 +1,18 @@
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <vector>
+
+namespace devmem::scan {
+
+// Exit statuses of devmem-scan, as documented in devmem-scan(1).
+enum ExitStatus : int { exit_clean = 0, exit_findings = 1, exit_usage = 2 };
+
+// Where --rules points when it is not given: the first of these that exists.
+std::vector<std::filesystem::path> default_rule_directories();
+
+// The whole of devmem-scan behind main(): parses the command line, runs, writes the report.
+int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+} // namespace devmem::scan

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "devmem/scan/physical_range.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace devmem::scan {
+
+enum class Severity { note, warning, error };
+enum class Confidence { high, low };
+
+std::string_view to_string(Severity severity);
+std::string_view to_string(Confidence confidence);
+
+// One row of the rule catalogue in docs/rules/README.md.
+struct RuleInfo {
+    std::string_view id;
+    std::string_view name;
+    std::string_view category;
+    Severity severity;
+};
+
+std::span<const RuleInfo> rule_catalogue();
+// Nothing when the id is not in the catalogue.
+const RuleInfo* find_rule(std::string_view id);
+
+struct SourceLocation {
+    std::string file;
+    unsigned line = 0;
+    unsigned column = 0;
+
+    friend auto operator<=>(const SourceLocation&, const SourceLocation&) = default;
+};
+
+// A step of the explanation that leads to a finding: where a path came from, which wrapper
+// carried it, which macro spelled it.
+struct TraceNote {
+    SourceLocation location;
+    std::string message;
+
+    friend bool operator==(const TraceNote&, const TraceNote&) = default;
+};
+
+struct Finding {
+    std::string rule;
+    std::string category;
+    Severity severity = Severity::warning;
+    SourceLocation location;
+    std::string function;
+    std::string callee; // the call that was flagged; "==" for an integer comparison
+    std::string message;
+    std::optional<PhysicalRange> range;
+    RangeClass range_class = RangeClass::unknown;
+    Servability servability = Servability::not_servable;
+    std::string replacement;
+    std::string rewrite_rule; // id of the rewrite-rules/ recipe that applies, if any
+    Confidence confidence = Confidence::high;
+    std::vector<TraceNote> trace;
+};
+
+} // namespace devmem::scan

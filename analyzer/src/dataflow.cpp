@@ -1,0 +1,668 @@
+#include "dataflow.hpp"
+
+#include "devmem/scan/device_path.hpp"
+#include "libclang_support.hpp"
+
+#include <fmt/format.h>
+
+namespace devmem::scan::detail {
+
+namespace {
+
+// Enough rounds for values to travel through a handful of assignments, globals and returns;
+// a program still changing after that is cut off rather than analysed forever.
+constexpr int max_rounds = 12;
+
+std::optional<Value> constant_of(CXCursor expression) {
+    CXEvalResult result = clang_Cursor_Evaluate(expression);
+    if (result == nullptr) {
+        return std::nullopt;
+    }
+    std::optional<Value> value;
+    switch (clang_EvalResult_getKind(result)) {
+    case CXEval_Int:
+        value = Value::of_number(
+            clang_EvalResult_isUnsignedInt(result) != 0
+                ? clang_EvalResult_getAsUnsigned(result)
+                : static_cast<std::uint64_t>(clang_EvalResult_getAsLongLong(result)));
+        break;
+    case CXEval_StrLiteral:
+        value = Value::of_string(clang_EvalResult_getAsStr(result));
+        break;
+    default:
+        break;
+    }
+    clang_EvalResult_dispose(result);
+    return value;
+}
+
+// libclang spells a string literal as written, quotes and escapes included, and concatenated
+// pieces ("/dev/" "mem") one after the other.
+std::optional<std::string> string_literal_text(CXCursor literal) {
+    const auto written = spelling(literal);
+    std::string text;
+    bool inside = false;
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        const char c = written[i];
+        if (c == '"') {
+            inside = !inside;
+        } else if (!inside) {
+            continue;
+        } else if (c == '\\' && i + 1 < written.size()) {
+            const char escaped = written[++i];
+            text += escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped == '0' ? '\0' : escaped;
+        } else {
+            text += c;
+        }
+    }
+    if (written.empty()) {
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<char> arithmetic_operator(CXBinaryOperatorKind kind) {
+    switch (kind) {
+    case CXBinaryOperator_Add:
+        return '+';
+    case CXBinaryOperator_Sub:
+        return '-';
+    case CXBinaryOperator_Mul:
+        return '*';
+    case CXBinaryOperator_Div:
+        return '/';
+    case CXBinaryOperator_Rem:
+        return '%';
+    case CXBinaryOperator_And:
+        return '&';
+    case CXBinaryOperator_Or:
+        return '|';
+    case CXBinaryOperator_Xor:
+        return '^';
+    case CXBinaryOperator_Shl:
+        return '<';
+    case CXBinaryOperator_Shr:
+        return '>';
+    default:
+        return std::nullopt;
+    }
+}
+
+// Members of library types that hand out what the object holds.
+bool is_accessor(std::string_view member) {
+    return member == "c_str" || member == "data" || member == "string" || member == "rdbuf";
+}
+
+std::optional<unsigned> parameter_index(CXCursor function, CXCursor parameter) {
+    const int count = clang_Cursor_getNumArguments(function);
+    for (int i = 0; i < count; ++i) {
+        if (clang_equalCursors(clang_Cursor_getArgument(function, static_cast<unsigned>(i)),
+                               parameter) != 0) {
+            return static_cast<unsigned>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<CXCursor> record_fields(CXType type) {
+    std::vector<CXCursor> fields;
+    for (const auto child : children(clang_getTypeDeclaration(clang_getCanonicalType(type)))) {
+        if (clang_getCursorKind(child) == CXCursor_FieldDecl) {
+            fields.push_back(child);
+        }
+    }
+    return fields;
+}
+
+bool is_record(CXType type) {
+    return clang_getCanonicalType(type).kind == CXType_Record;
+}
+
+// "/dev/%s" with "mem" gives "/dev/mem"; anything but %s leaves the result unknown.
+std::optional<std::string> format_strings(const std::string& format,
+                                          const std::vector<std::string>& arguments) {
+    std::string result;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < format.size(); ++i) {
+        if (format[i] != '%') {
+            result += format[i];
+        } else if (i + 1 < format.size() && format[i + 1] == '%') {
+            result += '%';
+            ++i;
+        } else if (i + 1 < format.size() && format[i + 1] == 's' && next < arguments.size()) {
+            result += arguments[next++];
+            ++i;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return result;
+}
+
+} // namespace
+
+void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit) {
+    clang_visitChildren(
+        root,
+        [](CXCursor cursor, CXCursor, CXClientData data) {
+            (*static_cast<const std::function<void(CXCursor)>*>(data))(cursor);
+            return CXChildVisit_Recurse;
+        },
+        const_cast<std::function<void(CXCursor)>*>(&visit));
+}
+
+DataFlow::DataFlow(const Program& program) : program_(program) {}
+
+std::string DataFlow::storage_key(CXCursor expression) {
+    const auto target = strip_wrappers(expression);
+    switch (clang_getCursorKind(target)) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_MemberRefExpr: {
+        const auto declaration = clang_getCursorReferenced(target);
+        auto key = usr(declaration);
+        if (key.empty() && !clang_Cursor_isNull(declaration)) {
+            const auto where = location_of(declaration);
+            key = fmt::format("{}:{}:{}", where.file, where.line, where.column);
+        }
+        return key;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        // Arrays are not told apart by element: all elements share the array's values.
+        const auto parts = children(target);
+        return parts.empty() ? std::string{} : storage_key(parts.front());
+    }
+    default:
+        return {};
+    }
+}
+
+bool DataFlow::update(const std::string& key, const ValueSet& values) {
+    if (key.empty()) {
+        return false;
+    }
+    return store_[key].insert_all(values);
+}
+
+bool DataFlow::assign(CXCursor target, const ValueSet& values) {
+    return update(storage_key(target), values);
+}
+
+bool DataFlow::forget(CXCursor target) {
+    return update(storage_key(target), ValueSet(Value::unknown_value()));
+}
+
+bool DataFlow::record_initializer(CXCursor variable, const std::string& function) {
+    const auto initializer = clang_Cursor_getVarDeclInitializer(variable);
+    if (clang_Cursor_isNull(initializer)) {
+        return false;
+    }
+    const auto key = usr(variable);
+    if (clang_getCursorKind(initializer) != CXCursor_InitListExpr) {
+        return update(key, evaluate(initializer, function));
+    }
+    // Struct initialisers feed the fields they name; arrays share one value set.
+    bool changed = false;
+    const std::function<void(CXCursor, CXType)> initialize = [&](CXCursor list, CXType type) {
+        const auto fields = is_record(type) ? record_fields(type) : std::vector<CXCursor>{};
+        std::size_t position = 0;
+        for (const auto element : children(list)) {
+            CXCursor value = element;
+            CXCursor field = clang_getNullCursor();
+            const auto parts = children(element);
+            if (!parts.empty() && clang_getCursorKind(parts.front()) == CXCursor_MemberRef) {
+                field = clang_getCursorReferenced(parts.front());
+                value = parts.back();
+            } else if (position < fields.size()) {
+                field = fields[position++];
+            }
+            const auto element_type = clang_Cursor_isNull(field)
+                                          ? clang_getElementType(clang_getCanonicalType(type))
+                                          : clang_getCursorType(field);
+            if (clang_getCursorKind(strip_wrappers(value)) == CXCursor_InitListExpr) {
+                initialize(strip_wrappers(value), element_type);
+            } else if (!clang_Cursor_isNull(field)) {
+                changed = update(usr(field), evaluate(value, function)) || changed;
+            } else {
+                changed = update(key, evaluate(value, function)) || changed;
+            }
+        }
+    };
+    initialize(initializer, clang_getCursorType(variable));
+    return changed;
+}
+
+bool DataFlow::visit_function(const FunctionDefinition& function, bool first_pass) {
+    bool changed = false;
+    const auto& self = function.usr;
+    visit_descendants(function.cursor, [&](CXCursor cursor) {
+        switch (clang_getCursorKind(cursor)) {
+        case CXCursor_VarDecl:
+            changed = record_initializer(cursor, self) || changed;
+            break;
+        case CXCursor_BinaryOperator: {
+            const auto parts = children(cursor);
+            const auto op = clang_getCursorBinaryOperatorKind(cursor);
+            if (parts.size() == 2 && op == CXBinaryOperator_Assign) {
+                changed = assign(parts[0], evaluate(parts[1], self)) || changed;
+            }
+            break;
+        }
+        case CXCursor_CompoundAssignOperator: {
+            const auto parts = children(cursor);
+            if (!parts.empty()) {
+                changed = forget(parts[0]) || changed;
+            }
+            break;
+        }
+        case CXCursor_UnaryOperator: {
+            const auto op = clang_getCursorUnaryOperatorKind(cursor);
+            const auto parts = children(cursor);
+            // Whatever a pointer to it or an increment does is not tracked: give up on it.
+            if (!parts.empty() && op != CXUnaryOperator_Deref && op != CXUnaryOperator_Minus &&
+                op != CXUnaryOperator_Not && op != CXUnaryOperator_LNot &&
+                op != CXUnaryOperator_Plus) {
+                changed = forget(parts.front()) || changed;
+            }
+            break;
+        }
+        case CXCursor_ReturnStmt: {
+            const auto parts = children(cursor);
+            if (!parts.empty()) {
+                changed = returns_[self].insert_all(evaluate(parts.front(), self)) || changed;
+            }
+            break;
+        }
+        case CXCursor_CallExpr: {
+            const auto arguments = call_arguments(cursor);
+            for (const auto& target : targets_of(cursor, self)) {
+                if (target.definition != nullptr && first_pass) {
+                    call_sites_[target.definition->usr].push_back(
+                        {cursor, self, target.definition->usr});
+                }
+                if (target.is_stream_member && target.api != nullptr &&
+                    target.api->kind == ApiKind::open && target.api->name == "open" &&
+                    !arguments.empty()) {
+                    ValueSet streams;
+                    for (const auto& path : evaluate(arguments[0], self).values()) {
+                        streams.insert(Value::of_descriptor(path));
+                    }
+                    changed = assign(member_call_object(cursor), streams) || changed;
+                }
+                if ((target.name == "strcpy" || target.name == "strncpy" ||
+                     target.name == "strlcpy") &&
+                    arguments.size() >= 2) {
+                    changed = assign(arguments[0], evaluate(arguments[1], self)) || changed;
+                }
+                if ((target.name == "snprintf" || target.name == "sprintf") &&
+                    arguments.size() >= 2) {
+                    const std::size_t format = target.name == "snprintf" ? 2 : 1;
+                    ValueSet formatted(Value::unknown_value());
+                    if (format < arguments.size()) {
+                        const auto pattern = evaluate(arguments[format], self);
+                        std::vector<std::string> strings;
+                        for (std::size_t i = format + 1; i < arguments.size(); ++i) {
+                            const auto value = evaluate(arguments[i], self);
+                            if (value.values().size() == 1 &&
+                                value.values()[0].kind == Value::Kind::string) {
+                                strings.push_back(value.values()[0].text);
+                            }
+                        }
+                        if (pattern.values().size() == 1 &&
+                            pattern.values()[0].kind == Value::Kind::string &&
+                            strings.size() + format + 1 == arguments.size()) {
+                            if (auto text = format_strings(pattern.values()[0].text, strings)) {
+                                formatted = ValueSet(Value::of_string(*text));
+                            }
+                        }
+                    }
+                    changed = assign(arguments[0], formatted) || changed;
+                }
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    });
+    return changed;
+}
+
+bool DataFlow::record_member_initializers(const FunctionDefinition& constructor) {
+    bool changed = false;
+    CXCursor field = clang_getNullCursor();
+    for (const auto child : children(constructor.cursor)) {
+        if (clang_getCursorKind(child) == CXCursor_MemberRef) {
+            field = clang_getCursorReferenced(child);
+        } else if (!clang_Cursor_isNull(field) && clang_isExpression(clang_getCursorKind(child))) {
+            changed = update(usr(field), evaluate(child, constructor.usr)) || changed;
+            field = clang_getNullCursor();
+        }
+    }
+    return changed;
+}
+
+bool DataFlow::record_field_initializer(CXCursor field) {
+    const auto parts = children(field);
+    if (parts.empty() || !clang_isExpression(clang_getCursorKind(parts.back()))) {
+        return false;
+    }
+    return update(usr(field), evaluate(parts.back(), {}));
+}
+
+void DataFlow::solve() {
+    for (int round = 0; round < max_rounds; ++round) {
+        bool changed = false;
+        for (const auto variable : program_.global_initializers()) {
+            changed = record_initializer(variable, {}) || changed;
+        }
+        for (const auto field : program_.field_initializers()) {
+            changed = record_field_initializer(field) || changed;
+        }
+        for (const auto& [id, function] : program_.functions()) {
+            if (clang_getCursorKind(function.cursor) == CXCursor_Constructor) {
+                changed = record_member_initializers(function) || changed;
+            }
+            changed = visit_function(function, round == 0) || changed;
+        }
+        if (!changed) {
+            return;
+        }
+    }
+}
+
+const std::vector<CallSite>& DataFlow::call_sites_of(const std::string& function) const {
+    static const std::vector<CallSite> none_found;
+    const auto it = call_sites_.find(function);
+    return it == call_sites_.end() ? none_found : it->second;
+}
+
+ValueSet DataFlow::with_macro_note(CXCursor literal, Value value) const {
+    const auto where = location_of(literal);
+    if (value.kind == Value::Kind::string && device_of_path(value.text)) {
+        value = value.with_note({where, fmt::format("path '{}' comes from here", value.text)});
+        if (const auto* macro = program_.macro_expanded_at(where)) {
+            value = value.with_note(*macro);
+        }
+    }
+    return ValueSet(std::move(value));
+}
+
+ValueSet DataFlow::evaluate(CXCursor expression, const std::string& function) const {
+    switch (clang_getCursorKind(expression)) {
+    case CXCursor_StringLiteral:
+        if (auto text = string_literal_text(expression)) {
+            return with_macro_note(expression, Value::of_string(std::move(*text)));
+        }
+        return ValueSet(Value::unknown_value());
+    case CXCursor_DeclRefExpr:
+    case CXCursor_MemberRefExpr:
+        return evaluate_reference(expression, function);
+    case CXCursor_CallExpr:
+        return evaluate_call(expression, function);
+    case CXCursor_BinaryOperator:
+    case CXCursor_UnaryOperator:
+    case CXCursor_ConditionalOperator:
+        if (auto value = constant_of(expression)) {
+            return ValueSet(*value);
+        }
+        return evaluate_operator(expression, function);
+    case CXCursor_UnexposedExpr:
+    case CXCursor_ParenExpr:
+    case CXCursor_CStyleCastExpr:
+    case CXCursor_CXXStaticCastExpr:
+    case CXCursor_CXXReinterpretCastExpr:
+    case CXCursor_CXXConstCastExpr:
+    case CXCursor_CXXFunctionalCastExpr: {
+        if (auto value = constant_of(expression); value && value->kind == Value::Kind::number) {
+            return ValueSet(*value);
+        }
+        const auto inner = strip_wrappers(expression);
+        if (clang_equalCursors(inner, expression) != 0) {
+            return ValueSet(Value::unknown_value());
+        }
+        return evaluate(inner, function);
+    }
+    default:
+        if (auto value = constant_of(expression)) {
+            return ValueSet(*value);
+        }
+        return ValueSet(Value::unknown_value());
+    }
+}
+
+ValueSet DataFlow::evaluate_reference(CXCursor expression, const std::string& function) const {
+    const auto declaration = clang_getCursorReferenced(expression);
+    ValueSet values;
+    switch (clang_getCursorKind(declaration)) {
+    case CXCursor_ParmDecl: {
+        const auto owner = clang_getCursorSemanticParent(declaration);
+        if (usr(owner) == function) {
+            if (const auto index = parameter_index(owner, declaration)) {
+                values.insert(Value::of_parameter(function, *index, spelling(declaration)));
+            }
+        }
+        break;
+    }
+    case CXCursor_EnumConstantDecl:
+        return ValueSet(Value::of_number(clang_getEnumConstantDeclUnsignedValue(declaration)));
+    case CXCursor_FunctionDecl:
+    case CXCursor_CXXMethod:
+        return ValueSet(Value::of_function(usr(declaration), spelling(declaration)));
+    case CXCursor_VarDecl:
+    case CXCursor_FieldDecl:
+        break;
+    default:
+        return ValueSet(Value::unknown_value());
+    }
+    const auto stored = store_.find(storage_key(expression));
+    if (stored != store_.end()) {
+        values.insert_all(stored->second);
+    }
+    return values.empty() ? ValueSet(Value::unknown_value()) : values;
+}
+
+ValueSet DataFlow::evaluate_operator(CXCursor expression, const std::string& function) const {
+    const auto parts = children(expression);
+    const auto kind = clang_getCursorKind(expression);
+    if (kind == CXCursor_ConditionalOperator && parts.size() == 3) {
+        auto values = evaluate(parts[1], function);
+        values.insert_all(evaluate(parts[2], function));
+        return values;
+    }
+    if (kind == CXCursor_BinaryOperator && parts.size() == 2) {
+        const auto op = clang_getCursorBinaryOperatorKind(expression);
+        if (op == CXBinaryOperator_Assign || op == CXBinaryOperator_Comma) {
+            return evaluate(parts[1], function);
+        }
+        if (const auto symbol = arithmetic_operator(op)) {
+            return combine(*symbol, evaluate(parts[0], function), evaluate(parts[1], function));
+        }
+    }
+    if (kind == CXCursor_UnaryOperator && parts.size() == 1) {
+        const auto op = clang_getCursorUnaryOperatorKind(expression);
+        if (op == CXUnaryOperator_Minus) {
+            return combine('-', ValueSet(Value::of_number(0)), evaluate(parts[0], function));
+        }
+        if (op == CXUnaryOperator_AddrOf) {
+            // `std::istream is(&filebuf)`: the address of an open stream is that stream.
+            ValueSet streams;
+            for (const auto& value : evaluate(parts[0], function).values()) {
+                if (value.kind == Value::Kind::descriptor) {
+                    streams.insert(value);
+                }
+            }
+            return streams.empty() ? ValueSet(Value::unknown_value()) : streams;
+        }
+        if (op == CXUnaryOperator_Not) {
+            return combine('^', evaluate(parts[0], function), ValueSet(Value::of_number(~0ULL)));
+        }
+    }
+    return ValueSet(Value::unknown_value());
+}
+
+std::vector<CallTarget> DataFlow::targets_of(CXCursor call, const std::string& function) const {
+    const auto declaration = clang_getCursorReferenced(call);
+    const auto kind = clang_getCursorKind(declaration);
+    auto named = [&](const std::string& id, const std::string& name) {
+        CallTarget target{name};
+        target.definition = program_.find_function(id);
+        if (target.definition == nullptr) {
+            target.api = find_api(name);
+        }
+        return target;
+    };
+    if (kind == CXCursor_Constructor || kind == CXCursor_CXXMethod) {
+        const auto member = spelling(declaration);
+        if (const auto* api = find_stream_api(owning_class_name(declaration), member)) {
+            return {CallTarget{member, nullptr, api, true}};
+        }
+        auto target = named(usr(declaration), member);
+        if (target.definition == nullptr) {
+            target.api = nullptr;
+            target.is_library_constructor = kind == CXCursor_Constructor;
+            target.is_library_member = kind == CXCursor_CXXMethod;
+        }
+        return {target};
+    }
+    if (kind == CXCursor_FunctionDecl) {
+        return {named(usr(declaration), spelling(declaration))};
+    }
+    // A call through a pointer: whatever functions the pointer may hold.
+    const auto parts = children(call);
+    if (parts.empty()) {
+        return {};
+    }
+    std::vector<CallTarget> targets;
+    for (const auto& value : resolve_foreign(evaluate(parts.front(), function), {}).values()) {
+        if (value.kind == Value::Kind::function) {
+            targets.push_back(named(value.text, value.name));
+        }
+    }
+    return targets;
+}
+
+ValueSet DataFlow::evaluate_call(CXCursor call, const std::string& function) const {
+    const auto arguments = call_arguments(call);
+    ValueSet result;
+    for (const auto& target : targets_of(call, function)) {
+        if (target.definition != nullptr) {
+            const auto returned = returns_.find(target.definition->usr);
+            if (returned != returns_.end()) {
+                result.insert_all(
+                    substitute(returned->second, {call, function, target.definition->usr}));
+            }
+            continue;
+        }
+        int path = none;
+        if (target.api != nullptr && target.api->kind == ApiKind::open &&
+            !(target.is_stream_member && target.api->name == "open")) {
+            path = target.api->path;
+        } else if (target.name == "syscall" && !arguments.empty()) {
+            if (const auto number = evaluate(arguments[0], function).single_number()) {
+                path = syscall_path_argument(*number);
+            }
+        }
+        if (path != none && static_cast<std::size_t>(path) < arguments.size()) {
+            const auto where = location_of(call);
+            for (const auto& value : evaluate(arguments[path], function).values()) {
+                if (value.kind == Value::Kind::unknown) {
+                    result.insert(value);
+                } else {
+                    result.insert(Value::of_descriptor(value).with_note(
+                        {where, fmt::format("opened here by '{}'", target.name)}));
+                }
+            }
+            continue;
+        }
+        if (target.api != nullptr && target.api->kind == ApiKind::same_as_argument &&
+            !arguments.empty()) {
+            result.insert_all(evaluate(arguments[0], function));
+            continue;
+        }
+        // Library value types carry what they were built from: std::string("/dev/mem"),
+        // std::streampos(0xF0000), a stream wrapping a filebuf.
+        if (target.is_library_constructor && !arguments.empty()) {
+            result.insert_all(evaluate(arguments[0], function));
+            continue;
+        }
+        if (target.is_library_member && is_accessor(target.name)) {
+            result.insert_all(evaluate(member_call_object(call), function));
+            continue;
+        }
+        result.insert(Value::unknown_value());
+    }
+    return result.empty() ? ValueSet(Value::unknown_value()) : result;
+}
+
+ValueSet DataFlow::substitute(const ValueSet& values, const CallSite& site) const {
+    const auto arguments = call_arguments(site.call);
+    const std::function<ValueSet(const Value&)> substitute_value = [&](const Value& value) {
+        if (value.kind == Value::Kind::parameter && value.text == site.callee) {
+            if (value.index >= arguments.size()) {
+                return ValueSet(Value::unknown_value());
+            }
+            return evaluate(arguments[value.index], site.caller);
+        }
+        if (value.kind == Value::Kind::descriptor) {
+            ValueSet result;
+            for (const auto& path : substitute_value(*value.operands[0]).values()) {
+                auto descriptor = Value::of_descriptor(path);
+                for (const auto& note : value.trace) {
+                    descriptor = descriptor.with_note(note);
+                }
+                result.insert(std::move(descriptor));
+            }
+            return result;
+        }
+        if (value.kind == Value::Kind::arithmetic) {
+            return combine(value.op, substitute_value(*value.operands[0]),
+                           substitute_value(*value.operands[1]));
+        }
+        return ValueSet(value);
+    };
+    ValueSet result;
+    for (const auto& value : values.values()) {
+        result.insert_all(substitute_value(value));
+    }
+    return result;
+}
+
+ValueSet DataFlow::resolve_value(const Value& value, const std::string& except, int depth) const {
+    if (value.kind == Value::Kind::parameter && value.text != except) {
+        ValueSet result;
+        if (depth > 0) {
+            for (const auto& site : call_sites_of(value.text)) {
+                result.insert_all(
+                    resolve_foreign(substitute(ValueSet(value), site), except, depth - 1));
+            }
+        }
+        return result.empty() ? ValueSet(Value::unknown_value()) : result;
+    }
+    if (value.kind == Value::Kind::descriptor) {
+        ValueSet result;
+        for (const auto& path : resolve_value(*value.operands[0], except, depth).values()) {
+            auto descriptor = Value::of_descriptor(path);
+            for (const auto& note : value.trace) {
+                descriptor = descriptor.with_note(note);
+            }
+            result.insert(std::move(descriptor));
+        }
+        return result;
+    }
+    if (value.kind == Value::Kind::arithmetic) {
+        return combine(value.op, resolve_value(*value.operands[0], except, depth),
+                       resolve_value(*value.operands[1], except, depth));
+    }
+    return ValueSet(value);
+}
+
+ValueSet DataFlow::resolve_foreign(const ValueSet& values, const std::string& except,
+                                   int depth) const {
+    ValueSet result;
+    for (const auto& value : values.values()) {
+        result.insert_all(resolve_value(value, except, depth));
+    }
+    return result;
+}
+
+} // namespace devmem::scan::detail

@@ -1,0 +1,112 @@
+#include "libclang_support.hpp"
+
+namespace devmem::scan::detail {
+
+std::string take_string(CXString text) {
+    const char* raw = clang_getCString(text);
+    std::string result = raw != nullptr ? raw : "";
+    clang_disposeString(text);
+    return result;
+}
+
+std::string spelling(CXCursor cursor) {
+    return take_string(clang_getCursorSpelling(cursor));
+}
+
+std::string usr(CXCursor cursor) {
+    return take_string(clang_getCursorUSR(cursor));
+}
+
+SourceLocation location_of(CXSourceLocation location) {
+    CXFile file = nullptr;
+    unsigned line = 0;
+    unsigned column = 0;
+    clang_getExpansionLocation(location, &file, &line, &column, nullptr);
+    SourceLocation result;
+    if (file != nullptr) {
+        result.file = take_string(clang_File_tryGetRealPathName(file));
+        if (result.file.empty()) {
+            result.file = take_string(clang_getFileName(file));
+        }
+    }
+    result.line = line;
+    result.column = column;
+    return result;
+}
+
+SourceLocation location_of(CXCursor cursor) {
+    return location_of(clang_getCursorLocation(cursor));
+}
+
+unsigned offset_of(CXCursor cursor) {
+    unsigned offset = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(cursor), nullptr, nullptr, nullptr, &offset);
+    return offset;
+}
+
+bool is_in_system_header(CXCursor cursor) {
+    return clang_Location_isInSystemHeader(clang_getCursorLocation(cursor)) != 0;
+}
+
+std::vector<CXCursor> children(CXCursor cursor) {
+    std::vector<CXCursor> result;
+    clang_visitChildren(
+        cursor,
+        [](CXCursor child, CXCursor, CXClientData data) {
+            static_cast<std::vector<CXCursor>*>(data)->push_back(child);
+            return CXChildVisit_Continue;
+        },
+        &result);
+    return result;
+}
+
+CXCursor strip_wrappers(CXCursor expression) {
+    for (;;) {
+        const auto kind = clang_getCursorKind(expression);
+        if (kind != CXCursor_UnexposedExpr && kind != CXCursor_ParenExpr &&
+            kind != CXCursor_CStyleCastExpr && kind != CXCursor_CXXStaticCastExpr &&
+            kind != CXCursor_CXXReinterpretCastExpr && kind != CXCursor_CXXConstCastExpr &&
+            kind != CXCursor_CXXFunctionalCastExpr) {
+            return expression;
+        }
+        const auto inner = children(expression);
+        if (inner.empty()) {
+            return expression;
+        }
+        // A cast's type appears as a TypeRef child before the operand.
+        expression = inner.back();
+    }
+}
+
+std::vector<CXCursor> call_arguments(CXCursor call) {
+    std::vector<CXCursor> arguments;
+    const int count = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < count; ++i) {
+        arguments.push_back(clang_Cursor_getArgument(call, static_cast<unsigned>(i)));
+    }
+    return arguments;
+}
+
+CXCursor member_call_object(CXCursor call) {
+    const auto parts = children(call);
+    if (parts.empty()) {
+        return clang_getNullCursor();
+    }
+    const auto callee = strip_wrappers(parts.front());
+    if (clang_getCursorKind(callee) != CXCursor_MemberRefExpr) {
+        return clang_getNullCursor();
+    }
+    const auto object = children(callee);
+    return object.empty() ? clang_getNullCursor() : strip_wrappers(object.front());
+}
+
+std::string owning_class_name(CXCursor method) {
+    auto parent = clang_getCursorSemanticParent(method);
+    const auto specialized = clang_getSpecializedCursorTemplate(parent);
+    if (!clang_Cursor_isNull(specialized)) {
+        parent = specialized;
+    }
+    return spelling(parent);
+}
+
+} // namespace devmem::scan::detail

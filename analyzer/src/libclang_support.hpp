@@ -1,0 +1,35 @@
+#pragma once
+
+// Small RAII and convenience layer over libclang's C API, private to the analyzer.
+
+#include "devmem/scan/finding.hpp"
+
+#include <clang-c/Index.h>
+
+#include <string>
+#include <vector>
+
+namespace devmem::scan::detail {
+
+std::string take_string(CXString text);
+
+std::string spelling(CXCursor cursor);
+std::string usr(CXCursor cursor);
+// The location as the user sees it: where a macro was expanded, not where it was defined.
+SourceLocation location_of(CXSourceLocation location);
+SourceLocation location_of(CXCursor cursor);
+// Byte offset of the cursor in its file, for ordering cursors of one function.
+unsigned offset_of(CXCursor cursor);
+bool is_in_system_header(CXCursor cursor);
+
+std::vector<CXCursor> children(CXCursor cursor);
+// Looks through parentheses, implicit conversions and casts.
+CXCursor strip_wrappers(CXCursor expression);
+// The argument cursors of a call, in order.
+std::vector<CXCursor> call_arguments(CXCursor call);
+// For `object.method(...)`, the object expression; a null cursor otherwise.
+CXCursor member_call_object(CXCursor call);
+// The name of the class a method or constructor belongs to ("basic_ifstream").
+std::string owning_class_name(CXCursor method);
+
+} // namespace devmem::scan::detail

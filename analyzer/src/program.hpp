@@ -1,0 +1,61 @@
+#pragma once
+
+// The translation units of one program, parsed and kept alive together so that functions can be
+// followed from one file into another by USR.
+
+#include "devmem/scan/analyzer.hpp"
+#include "devmem/scan/finding.hpp"
+
+#include <clang-c/Index.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace devmem::scan::detail {
+
+struct FunctionDefinition {
+    CXCursor cursor;
+    std::string usr;
+    std::string name;
+    Confidence confidence = Confidence::high;
+};
+
+struct TranslationUnit {
+    CXTranslationUnit unit = nullptr;
+    Confidence confidence = Confidence::high;
+};
+
+class Program {
+public:
+    // Parse failures are appended to `notes`; what parsed is kept.
+    Program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
+            std::vector<RunNote>& notes);
+    ~Program();
+    Program(const Program&) = delete;
+    Program& operator=(const Program&) = delete;
+
+    const std::vector<TranslationUnit>& units() const { return units_; }
+    const std::map<std::string, FunctionDefinition>& functions() const { return functions_; }
+    const FunctionDefinition* find_function(const std::string& usr) const;
+    // File-scope variable declarations with an initializer, in every unit.
+    const std::vector<CXCursor>& global_initializers() const { return global_initializers_; }
+    // Fields declared with a default member initializer (`std::string dev = "/dev/mem";`).
+    const std::vector<CXCursor>& field_initializers() const { return field_initializers_; }
+    // The macro whose expansion starts at this location, if any, and where it was defined.
+    const TraceNote* macro_expanded_at(const SourceLocation& location) const;
+
+private:
+    void index_unit(const TranslationUnit& unit);
+
+    CXIndex index_ = nullptr;
+    std::vector<TranslationUnit> units_;
+    std::map<std::string, FunctionDefinition> functions_;
+    std::vector<CXCursor> global_initializers_;
+    std::vector<CXCursor> field_initializers_;
+    std::map<SourceLocation, TraceNote> macro_expansions_;
+};
+
+std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerOptions& options);
+
+} // namespace devmem::scan::detail
