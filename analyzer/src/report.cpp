@@ -103,6 +103,7 @@ void write_json(std::ostream& out, const Report& report) {
             {"range", range_json(finding)},
             {"servable", to_string(finding.servability)},
             {"replacement", finding.replacement},
+            {"rewrite_rule", finding.rewrite_rule},
             {"confidence", to_string(finding.confidence)},
             {"trace", std::move(trace)},
         });
@@ -159,6 +160,7 @@ void write_sarif(std::ostream& out, const Report& report) {
               {"range", range_json(finding)},
               {"servable", to_string(finding.servability)},
               {"replacement", finding.replacement},
+              {"rewriteRule", finding.rewrite_rule},
               {"confidence", to_string(finding.confidence)}}},
         });
     }

@@ -1,0 +1,182 @@
+// End-to-end behaviour of the engine on small programs: what is and what is not a finding.
+
+#include "devmem/scan/analyzer.hpp"
+
+#include "temporary_directory.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace devmem::scan;
+
+namespace {
+
+struct Analysed {
+    TemporaryDirectory directory;
+    Report report;
+
+    // "DM002@12 bios-area" for each finding, in report order.
+    std::vector<std::string> summary() const {
+        std::vector<std::string> lines;
+        for (const auto& finding : report.findings) {
+            std::string line = finding.rule + "@" + std::to_string(finding.location.line);
+            if (finding.rule == "DM002" || finding.rule == "DM003") {
+                line += " " + std::string(to_string(finding.range_class));
+            }
+            lines.push_back(line);
+        }
+        return lines;
+    }
+};
+
+// Analyses the files as one program, each compiled as its extension says.
+void analyse(Analysed& analysed, const std::vector<std::pair<std::string, std::string>>& files) {
+    std::vector<std::filesystem::path> paths;
+    for (const auto& [name, text] : files) {
+        paths.push_back(analysed.directory.write(name, text));
+    }
+    analysed.report = analyze_program(jobs_from_paths(paths), {}, {});
+}
+
+const char* headers = "#include <fcntl.h>\n#include <sys/mman.h>\n#include <unistd.h>\n";
+
+} // namespace
+
+TEST_CASE("the builtin headers are found") {
+    CHECK_NOTHROW(check_toolchain({}));
+}
+
+TEST_CASE("an open of /dev/mem and a map of the BIOS area are found") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+int main(void) {
+    int fd = open("/dev/./mem", O_RDONLY);
+    void *p = mmap(0, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000);
+    return p == 0;
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM001@6", "DM002@7 bios-area"});
+    const auto& map = a.report.findings[1];
+    REQUIRE(map.range);
+    CHECK(map.range->start == 0xF0000);
+    CHECK(map.range->end == 0xFFFFF);
+    CHECK(map.function == "main");
+    CHECK(map.servability == Servability::served);
+}
+
+TEST_CASE("constants fold through macros, const variables and enumerators") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+#define DEV "/dev/" "mem"
+#define BASE 0xC000
+enum { LEN = 0x8000 };
+static const char *const device = DEV;
+int main(void) {
+    const unsigned long base = BASE << 4;
+    int fd = open(device, O_RDONLY);
+    return pread(fd, (void *)0, LEN, base) > 0;
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM001@11", "DM003@12 option-rom"});
+    const auto& open = a.report.findings[0];
+    CHECK(std::ranges::any_of(open.trace, [](const TraceNote& note) {
+        return note.message == "expanded from macro 'DEV'";
+    }));
+}
+
+TEST_CASE("a wrapper is reported once and each constant call site with its range") {
+    Analysed a;
+    analyse(a, {{"wrap.c", std::string(headers) + R"(
+void *chunk(const char *dev, off_t base, size_t len) {
+    int fd = open(dev, O_RDONLY);
+    return mmap(0, len, PROT_READ, MAP_SHARED, fd, base);
+}
+)"},
+                {"main.c", R"(
+#include <stddef.h>
+#include <sys/types.h>
+void *chunk(const char *dev, off_t base, size_t len);
+int main(int argc, char **argv) {
+    chunk("/dev/mem", 0xE0000, 0x20000);
+    chunk(argc > 1 ? argv[1] : "/dev/mem", 0xA0000, 0x1000);
+    chunk("/etc/passwd", 0xF0000, 0x10000);
+    return 0;
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM002@6 acpi-rsdp-window", "DM002@7 vga-hole",
+                                                  "DM001@6", "DM002@7 unknown"});
+    const auto& call_site = a.report.findings[0];
+    CHECK(call_site.location.file.ends_with("main.c"));
+    CHECK(std::ranges::any_of(call_site.trace, [](const TraceNote& note) {
+        return note.message == "'chunk' maps the device here";
+    }));
+}
+
+TEST_CASE("paths only printed, look-alike devices and other files are not findings") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+#include <stdio.h>
+int main(void) {
+    int z = open("/dev/zero", O_RDWR);
+    int b = open("/dev/memory_bandwidth", O_RDONLY);
+    int r = open("bios.img", O_RDONLY);
+    printf("usage: reads /dev/mem\n");
+    perror("/dev/mem");
+    mmap((void *)0x1000, 0x1000, PROT_READ, MAP_FIXED | MAP_PRIVATE, z, 0);
+    mmap(0, 0x10000, PROT_READ, MAP_PRIVATE, r, 0xF0000);
+    lseek(b, 0x10, SEEK_SET);
+    return 0;
+}
+)"}});
+    CHECK(a.report.findings.empty());
+}
+
+TEST_CASE("an anchor being compared is a scan, one being written is not") {
+    Analysed a;
+    analyse(a, {{"m.c", R"(
+#include <string.h>
+#include <stdint.h>
+int scan(const char *p) {
+    return memcmp(p, "_SM_", 4) == 0 || *(const uint32_t *)p == '_MP_';
+}
+void generate(char *table) { memcpy(table, "_SM_", 4); }
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM005@5", "DM005@5"});
+}
+
+TEST_CASE("port I/O and /dev/port are found") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+#include <sys/io.h>
+int main(void) {
+    if (iopl(3) != 0) return 1;
+    outb(0x70, 0x80);
+    return open("/dev/port", O_RDWR);
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM004@7", "DM004@8", "DM004@9"});
+}
+
+TEST_CASE("an open in an inactive preprocessor branch is a low-confidence finding") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+#ifdef __sparc__
+#define MEM "/dev/mem"
+int f(void) { return open(MEM, O_RDONLY); }
+#endif
+)"}});
+    REQUIRE(a.summary() == std::vector<std::string>{"DM007@7"});
+    CHECK(a.report.findings[0].confidence == Confidence::low);
+    CHECK(a.report.findings[0].category == "device-open");
+}
+
+TEST_CASE("a file that does not parse is a note and the rest is still analysed") {
+    Analysed a;
+    analyse(a, {{"bad.c", "int main(void) { return undeclared; }\n"},
+                {"good.c",
+                 std::string(headers) + "int g(void) { return open(\"/dev/mem\", O_RDONLY); }\n"}});
+    REQUIRE(a.report.notes.size() == 1);
+    CHECK(a.report.notes[0].location.file.ends_with("bad.c"));
+    CHECK(a.summary() == std::vector<std::string>{"DM001@4"});
+}
