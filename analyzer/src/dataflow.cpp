@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace devmem::scan::detail {
 
 namespace {
@@ -231,7 +233,18 @@ bool DataFlow::record_initializer(CXCursor variable, const std::string& function
     return changed;
 }
 
-bool DataFlow::visit_function(const FunctionDefinition& function, bool first_pass) {
+bool DataFlow::record_call_site(const CallSite& site) {
+    auto& sites = call_sites_[site.callee];
+    const bool known = std::ranges::any_of(sites, [&](const CallSite& other) {
+        return clang_equalCursors(other.call, site.call) != 0;
+    });
+    if (!known) {
+        sites.push_back(site);
+    }
+    return !known;
+}
+
+bool DataFlow::visit_function(const FunctionDefinition& function) {
     bool changed = false;
     const auto& self = function.usr;
     visit_descendants(function.cursor, [&](CXCursor cursor) {
@@ -275,9 +288,8 @@ bool DataFlow::visit_function(const FunctionDefinition& function, bool first_pas
         case CXCursor_CallExpr: {
             const auto arguments = call_arguments(cursor);
             for (const auto& target : targets_of(cursor, self)) {
-                if (target.definition != nullptr && first_pass) {
-                    call_sites_[target.definition->usr].push_back(
-                        {cursor, self, target.definition->usr});
+                if (target.definition != nullptr) {
+                    changed = record_call_site({cursor, self, target.definition->usr}) || changed;
                 }
                 if (target.is_stream_member && target.api != nullptr &&
                     target.api->kind == ApiKind::open && target.api->name == "open" &&
@@ -362,7 +374,7 @@ void DataFlow::solve() {
             if (clang_getCursorKind(function.cursor) == CXCursor_Constructor) {
                 changed = record_member_initializers(function) || changed;
             }
-            changed = visit_function(function, round == 0) || changed;
+            changed = visit_function(function) || changed;
         }
         if (!changed) {
             return;
@@ -601,7 +613,18 @@ ValueSet DataFlow::substitute(const ValueSet& values, const CallSite& site) cons
             if (value.index >= arguments.size()) {
                 return ValueSet(Value::unknown_value());
             }
-            return evaluate(arguments[value.index], site.caller);
+            const auto* callee = program_.find_function(site.callee);
+            const TraceNote passed{location_of(site.call),
+                                   fmt::format("passed to '{}' as parameter '{}'",
+                                               callee != nullptr ? callee->name : "?", value.name)};
+            ValueSet passed_values;
+            for (const auto& argument : evaluate(arguments[value.index], site.caller).values()) {
+                passed_values.insert(argument.kind == Value::Kind::string ||
+                                             argument.kind == Value::Kind::descriptor
+                                         ? argument.with_note(passed)
+                                         : argument);
+            }
+            return passed_values;
         }
         if (value.kind == Value::Kind::descriptor) {
             ValueSet result;

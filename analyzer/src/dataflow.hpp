@@ -64,7 +64,10 @@ private:
     bool record_initializer(CXCursor variable, const std::string& function);
     bool record_member_initializers(const FunctionDefinition& constructor);
     bool record_field_initializer(CXCursor field);
-    bool visit_function(const FunctionDefinition& function, bool first_pass);
+    // Calls reached through function pointers appear once the pointers' values are known, so
+    // call sites are collected in every round.
+    bool record_call_site(const CallSite& site);
+    bool visit_function(const FunctionDefinition& function);
     ValueSet evaluate_call(CXCursor call, const std::string& function) const;
     ValueSet evaluate_reference(CXCursor expression, const std::string& function) const;
     ValueSet evaluate_operator(CXCursor expression, const std::string& function) const;

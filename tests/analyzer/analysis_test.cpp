@@ -180,3 +180,21 @@ TEST_CASE("a file that does not parse is a note and the rest is still analysed")
     CHECK(a.report.notes[0].location.file.ends_with("bad.c"));
     CHECK(a.summary() == std::vector<std::string>{"DM001@4"});
 }
+
+TEST_CASE("calls through function pointers and ops tables are followed") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+struct ops { void *(*map)(const char *, unsigned long, size_t); };
+static void *do_map(const char *dev, unsigned long base, size_t len) {
+    return mmap(0, len, PROT_READ, MAP_SHARED, open(dev, O_RDONLY), base);
+}
+static const struct ops linux_ops = { .map = do_map };
+int main(void) {
+    int (*opener)(const char *, int, ...) = open;
+    linux_ops.map("/dev/mem", 0xF0000, 0x10000);
+    return opener("/dev/kmem", O_RDONLY);
+}
+)"}});
+    CHECK(a.summary() ==
+          std::vector<std::string>{"DM002@7 unknown", "DM001@7", "DM002@12 bios-area", "DM001@13"});
+}
