@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <sstream>
 #include <unistd.h>
 
 namespace devmem::launcher {
@@ -80,9 +81,9 @@ std::string source_name(const Options& options) {
 }
 
 std::string hex(unsigned long long value) {
-    char text[24];
-    std::snprintf(text, sizeof text, "0x%llx", value);
-    return text;
+    std::ostringstream text;
+    text << "0x" << std::hex << value;
+    return text.str();
 }
 
 void print_check(const Options& options, const LoadedSource& loaded, std::ostream& out) {
@@ -165,6 +166,7 @@ void configure_environment(const Options& options, const fs::path& library) {
 
 int exec_command(const std::vector<std::string>& command, std::ostream& err) {
     std::vector<char*> argv;
+    argv.reserve(command.size() + 1);
     for (const std::string& arg : command)
         argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);

@@ -12,7 +12,9 @@
 
 #define DEVMEM_EXPORT extern "C" __attribute__((visibility("default")))
 
-// Symbols glibc still exports for old binaries but no longer declares.
+// Symbols glibc still exports for old binaries but no longer declares. Their reserved names are
+// the point: the shim must define exactly these.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" {
 int __open_2(const char* path, int flags);
 int __open64_2(const char* path, int flags);
@@ -26,17 +28,16 @@ int __xstat64(int version, const char* path, struct stat64* st);
 int __lxstat64(int version, const char* path, struct stat64* st);
 int __fxstat64(int version, int fd, struct stat64* st);
 int __fxstatat64(int version, int dirfd, const char* path, struct stat64* st, int flags);
-int eaccess(const char* path, int mode);
 }
+// NOLINTEND(bugprone-reserved-identifier)
 
 using namespace devmem::shim;
 
 namespace {
 
 // open's third argument exists only when the flags create a file.
-mode_t creation_mode(int flags, va_list args) {
-    bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
-    return creates ? mode_t(va_arg(args, int)) : 0;
+bool creates_file(int flags) {
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
 template <typename Real> int open_at(int dirfd, const char* path, int flags, Real real) {
@@ -93,12 +94,10 @@ FILE* freopen_with(const char* path, const char* mode, FILE* stream, RealFreopen
     int fd = open_target(target, "freopen", path, flags,
                          [flags](const char* p) { return DEVMEM_NEXT(open)(p, flags, 0666); });
     if (fd < 0) {
-        fclose(stream);
+        (void)fclose(stream); // a failed freopen leaves the stream closed
         return nullptr;
     }
-    char proc_path[32];
-    snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
-    FILE* reopened = real(proc_path, strchr(mode, '+') ? "r+" : "r");
+    FILE* reopened = real(ProcFdPath(fd).text, strchr(mode, '+') ? "r+" : "r");
     close(fd);
     return reopened;
 }
@@ -152,56 +151,72 @@ void describe_device_statx(struct statx* stx, Target target) {
 } // namespace
 
 DEVMEM_EXPORT int open(const char* path, int flags, ...) {
-    va_list args;
-    va_start(args, flags);
-    mode_t mode = creation_mode(flags, args);
-    va_end(args);
+    mode_t mode = 0;
+    if (creates_file(flags)) {
+        va_list args;
+        va_start(args, flags);
+        mode = mode_t(va_arg(args, int));
+        va_end(args);
+    }
     return open_at(AT_FDCWD, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(open)(p, flags, mode); });
 }
 
 DEVMEM_EXPORT int open64(const char* path, int flags, ...) {
-    va_list args;
-    va_start(args, flags);
-    mode_t mode = creation_mode(flags, args);
-    va_end(args);
+    mode_t mode = 0;
+    if (creates_file(flags)) {
+        va_list args;
+        va_start(args, flags);
+        mode = mode_t(va_arg(args, int));
+        va_end(args);
+    }
     return open_at(AT_FDCWD, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(open64)(p, flags, mode); });
 }
 
 DEVMEM_EXPORT int openat(int dirfd, const char* path, int flags, ...) {
-    va_list args;
-    va_start(args, flags);
-    mode_t mode = creation_mode(flags, args);
-    va_end(args);
+    mode_t mode = 0;
+    if (creates_file(flags)) {
+        va_list args;
+        va_start(args, flags);
+        mode = mode_t(va_arg(args, int));
+        va_end(args);
+    }
     return open_at(dirfd, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(openat)(dirfd, p, flags, mode); });
 }
 
 DEVMEM_EXPORT int openat64(int dirfd, const char* path, int flags, ...) {
-    va_list args;
-    va_start(args, flags);
-    mode_t mode = creation_mode(flags, args);
-    va_end(args);
+    mode_t mode = 0;
+    if (creates_file(flags)) {
+        va_list args;
+        va_start(args, flags);
+        mode = mode_t(va_arg(args, int));
+        va_end(args);
+    }
     return open_at(dirfd, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(openat64)(dirfd, p, flags, mode); });
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __open_2(const char* path, int flags) {
     return open_at(AT_FDCWD, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(__open_2)(p, flags); });
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __open64_2(const char* path, int flags) {
     return open_at(AT_FDCWD, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(__open64_2)(p, flags); });
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __openat_2(int dirfd, const char* path, int flags) {
     return open_at(dirfd, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(__openat_2)(dirfd, p, flags); });
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __openat64_2(int dirfd, const char* path, int flags) {
     return open_at(dirfd, path, flags,
                    [=](const char* p) { return DEVMEM_NEXT(__openat64_2)(dirfd, p, flags); });
@@ -292,24 +307,28 @@ DEVMEM_EXPORT int statx(int dirfd, const char* path, int flags, unsigned mask, s
         [=](int fd) { return DEVMEM_NEXT(statx)(fd, "", AT_EMPTY_PATH, mask, stx); });
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __xstat(int version, const char* path, struct stat* st) {
     return stat_at(
         AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__xstat)(version, p, st); },
         real_fstat);
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __lxstat(int version, const char* path, struct stat* st) {
     return stat_at(
         AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__lxstat)(version, p, st); },
         real_fstat);
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __fxstat(int version, int fd, struct stat* st) {
     int result = DEVMEM_NEXT(__fxstat)(version, fd, st);
     disguise_if_served(result, st);
     return result;
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __fxstatat(int version, int dirfd, const char* path, struct stat* st, int flags) {
     if (empty_path(path, flags))
         return __fxstat(version, dirfd, st);
@@ -319,24 +338,28 @@ DEVMEM_EXPORT int __fxstatat(int version, int dirfd, const char* path, struct st
         real_fstat);
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __xstat64(int version, const char* path, struct stat64* st) {
     return stat_at(
         AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__xstat64)(version, p, st); },
         real_fstat64);
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __lxstat64(int version, const char* path, struct stat64* st) {
     return stat_at(
         AT_FDCWD, path, st, [=](const char* p) { return DEVMEM_NEXT(__lxstat64)(version, p, st); },
         real_fstat64);
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __fxstat64(int version, int fd, struct stat64* st) {
     int result = DEVMEM_NEXT(__fxstat64)(version, fd, st);
     disguise_if_served(result, st);
     return result;
 }
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __fxstatat64(int version, int dirfd, const char* path, struct stat64* st,
                                int flags) {
     if (empty_path(path, flags))

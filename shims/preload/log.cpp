@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,9 +55,14 @@ struct LineBuffer {
     }
 
     void number(uint64_t value) {
-        char digits[24];
-        snprintf(digits, sizeof digits, "%" PRIu64, value);
-        raw(digits);
+        char digits[21];
+        size_t n = 0;
+        do {
+            digits[sizeof digits - 1 - ++n] = char('0' + value % 10);
+            value /= 10;
+        } while (value);
+        digits[sizeof digits - 1] = '\0';
+        raw(digits + sizeof digits - 1 - n);
     }
 
     void field(const char* name) {

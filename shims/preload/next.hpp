@@ -18,8 +18,11 @@ inline void* next_definition(std::atomic<void*>& slot, const char* name) {
 
 } // namespace devmem::shim
 
+// name is an identifier, stringised and addressed: it cannot take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define DEVMEM_NEXT(name)                                                                          \
     ([] {                                                                                          \
         static constinit std::atomic<void*> slot{nullptr};                                         \
         return reinterpret_cast<decltype(&name)>(::devmem::shim::next_definition(slot, #name));    \
     }())
+// NOLINTEND(bugprone-macro-parentheses)

@@ -42,9 +42,7 @@ bool names_a_target(const char* path) {
 bool directory_of(int dirfd, char* out, size_t size) {
     if (dirfd == AT_FDCWD)
         return getcwd(out, size) != nullptr;
-    char link[32];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
-    ssize_t n = readlink(link, out, size - 1);
+    ssize_t n = readlink(ProcFdPath(dirfd).text, out, size - 1);
     if (n <= 0)
         return false;
     out[n] = '\0';
@@ -107,6 +105,11 @@ Target classify(int dirfd, const char* path) {
                 target = known.target;
     errno = saved_errno;
     return target;
+}
+
+ProcFdPath::ProcFdPath(int fd) {
+    // 14 characters of prefix and at most 11 of an int always fit.
+    (void)snprintf(text, sizeof text, "/proc/self/fd/%d", fd);
 }
 
 bool is_sysfs(Target target) {

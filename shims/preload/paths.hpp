@@ -21,4 +21,10 @@ Target classify(int dirfd, const char* path);
 
 bool is_sysfs(Target target);
 
+// "/proc/self/fd/N": how the shim names a descriptor to reopen or resolve it.
+struct ProcFdPath {
+    char text[32];
+    explicit ProcFdPath(int fd);
+};
+
 } // namespace devmem::shim

@@ -23,10 +23,8 @@ int descriptor_for(const ServedImage& image, Target target) {
 // Reopening through /proc gives the new descriptor its own offset, as a fresh open of the
 // device has. Without /proc a duplicate (sharing the offset) is better than failing.
 int reopen(int fd, int flags) {
-    char path[32];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     int kept = flags & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK | O_SYNC | O_DSYNC);
-    int served = DEVMEM_NEXT(open)(path, kept);
+    int served = DEVMEM_NEXT(open)(ProcFdPath(fd).text, kept);
     if (served < 0 && errno == ENOENT)
         served = fcntl(fd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
     return served;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <iostream>
 #include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -125,11 +126,9 @@ int fopen_path(const Args& a) {
     if (!f)
         return report_errno("fopen");
     char anchor[5] = {};
-    std::fseek(f, 0xF0000, SEEK_SET);
-    std::fread(anchor, 1, 4, f);
-    std::printf("anchor=%s\n", anchor);
-    std::fclose(f);
-    return 0;
+    bool read_ok = std::fseek(f, 0xF0000, SEEK_SET) == 0 && std::fread(anchor, 1, 4, f) == 4;
+    std::printf("anchor=%s\n", read_ok ? anchor : "(short read)");
+    return std::fclose(f) == 0 ? 0 : 1;
 }
 
 int write_path(const Args& a) {
@@ -192,7 +191,8 @@ int open_count() {
     while (dirent* entry = readdir(dir)) {
         char link[64] = {};
         std::string path = std::string("/proc/self/fd/") + entry->d_name;
-        readlink(path.c_str(), link, sizeof link - 1);
+        if (readlink(path.c_str(), link, sizeof link - 1) < 0)
+            continue;
         count += std::strncmp(link, "/memfd:devmem-", 14) != 0;
     }
     closedir(dir);
@@ -260,6 +260,6 @@ int main(int argc, char** argv) {
     for (const Command& command : commands)
         if (!args.empty() && args[0] == command.name && args.size() == command.args + 1)
             return command.run(Args(args.begin() + 1, args.end()));
-    std::fprintf(stderr, "usage: devmem-probe COMMAND ARGS (see devmem_probe.cpp)\n");
+    std::cerr << "usage: devmem-probe COMMAND ARGS (see devmem_probe.cpp)\n";
     return 2;
 }

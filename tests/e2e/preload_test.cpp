@@ -40,6 +40,7 @@ Output run(const std::vector<std::string>& argv, const Env& env = {}) {
         for (const auto& [name, value] : env)
             value.empty() ? unsetenv(name.c_str()) : setenv(name.c_str(), value.c_str(), 1);
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (const std::string& arg : argv)
             args.push_back(const_cast<char*>(arg.c_str()));
         args.push_back(nullptr);

@@ -78,13 +78,16 @@ devmem_status attach_table(devmem_source& source, const uint8_t* table, size_t a
     return devmem_walk_table(table, size, ep.structure_count, &source.walk);
 }
 
-void join_path(char* out, size_t out_size, const char* dir, const char* name) {
-    snprintf(out, out_size, "%s/%s", dir, name);
+// False when the joined path would not fit: a truncated path could name another file.
+bool join_path(char* out, size_t out_size, const char* dir, const char* name) {
+    int n = snprintf(out, out_size, "%s/%s", dir, name);
+    return n > 0 && size_t(n) < out_size;
 }
 
 devmem_status load_entry_point_file(const char* dir, devmem_source& source) {
     char path[4096];
-    join_path(path, sizeof path, dir, "dmi/tables/smbios_entry_point");
+    if (!join_path(path, sizeof path, dir, "dmi/tables/smbios_entry_point"))
+        return DEVMEM_ERR_IO;
     file_buffer buffer{};
     devmem_status status = read_whole_file(path, entry_point_file_limit, buffer);
     if (status != DEVMEM_OK)
@@ -97,7 +100,8 @@ devmem_status load_entry_point_file(const char* dir, devmem_source& source) {
 // A missing systab is normal (BIOS boot); an unreadable or malformed one is not.
 devmem_status load_optional_systab(const char* dir, devmem_source& source) {
     char path[4096];
-    join_path(path, sizeof path, dir, "efi/systab");
+    if (!join_path(path, sizeof path, dir, "efi/systab"))
+        return DEVMEM_ERR_EFI_SYSTAB;
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return DEVMEM_OK;
     file_buffer buffer{};
@@ -212,7 +216,8 @@ devmem_status devmem_source_load_firmware_dir(const char* dir, devmem_source* so
     if ((status = load_optional_systab(dir, *source)) != DEVMEM_OK)
         return status;
     char path[4096];
-    join_path(path, sizeof path, dir, "dmi/tables/DMI");
+    if (!join_path(path, sizeof path, dir, "dmi/tables/DMI"))
+        return DEVMEM_ERR_IO;
     file_buffer buffer{};
     if ((status = read_whole_file(path, DEVMEM_TABLE_SIZE_LIMIT, buffer)) != DEVMEM_OK)
         return status;
