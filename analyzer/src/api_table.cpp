@@ -85,7 +85,9 @@ struct StreamApi {
 constexpr std::array stream_apis{
     StreamApi{"basic_ifstream", open_at("basic_ifstream", 0)},
     StreamApi{"basic_fstream", open_at("basic_fstream", 0)},
+    StreamApi{"basic_ofstream", open_at("basic_ofstream", 0)},
     StreamApi{"basic_ifstream", open_at("open", 0)},
+    StreamApi{"basic_ofstream", open_at("open", 0)},
     StreamApi{"basic_fstream", open_at("open", 0)},
     StreamApi{"basic_filebuf", open_at("open", 0)},
     StreamApi{"basic_istream", ApiEntry{"read", ApiKind::read, none, none, none, 1}},

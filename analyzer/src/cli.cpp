@@ -90,7 +90,17 @@ std::vector<CompileJob> select_jobs(const Options& options) {
 } // namespace
 
 std::vector<fs::path> default_rule_directories() {
-    return {DEVMEM_SCAN_INSTALLED_RULES_DIR, DEVMEM_SCAN_SOURCE_RULES_DIR};
+    std::vector<fs::path> directories;
+    // Next to the running binary first, so that a relocated install or package finds its own.
+    std::error_code error;
+    const auto executable = fs::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        directories.push_back(executable.parent_path().parent_path() / "share" / "devmem-migrate" /
+                              "rewrite-rules");
+    }
+    directories.emplace_back(DEVMEM_SCAN_INSTALLED_RULES_DIR);
+    directories.emplace_back(DEVMEM_SCAN_SOURCE_RULES_DIR);
+    return directories;
 }
 
 int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {

@@ -9,7 +9,8 @@ namespace devmem::scan {
 // Exit statuses of devmem-scan, as documented in devmem-scan(1).
 enum ExitStatus : int { exit_clean = 0, exit_findings = 1, exit_usage = 2 };
 
-// Where --rules points when it is not given: the first of these that exists.
+// Where --rules points when it is not given: the first of these that exists (the share
+// directory beside the binary, the configured install directory, the source tree).
 std::vector<std::filesystem::path> default_rule_directories();
 
 // The whole of devmem-scan behind main(): parses the command line, runs, writes the report.
