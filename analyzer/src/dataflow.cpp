@@ -620,7 +620,8 @@ ValueSet DataFlow::substitute(const ValueSet& values, const CallSite& site) cons
             ValueSet passed_values;
             for (const auto& argument : evaluate(arguments[value.index], site.caller).values()) {
                 passed_values.insert(argument.kind == Value::Kind::string ||
-                                             argument.kind == Value::Kind::descriptor
+                                             argument.kind == Value::Kind::descriptor ||
+                                             argument.kind == Value::Kind::parameter
                                          ? argument.with_note(passed)
                                          : argument);
             }

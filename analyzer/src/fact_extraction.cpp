@@ -379,7 +379,7 @@ private:
                                           parameter_names(both, function.usr), function.name);
             facts_.physical_accesses.push_back(fact);
             std::set<std::string> visited{function.usr};
-            report_call_sites(access, function, access, fact, max_wrapper_depth, visited);
+            report_call_sites(function, access, fact, max_wrapper_depth, visited);
             return;
         }
         const auto ranges = ranges_of(flow_.resolve_foreign(access.offsets, {}),
@@ -395,8 +395,8 @@ private:
     }
 
     // Follows a wrapper's access up to the callers that pin its range down to constants.
-    void report_call_sites(const Access& original, const FunctionDefinition& function,
-                           const Access& access, const PhysicalAccessFact& inner, int depth,
+    void report_call_sites(const FunctionDefinition& function, const Access& access,
+                           const PhysicalAccessFact& wrapper_access, int depth,
                            std::set<std::string>& visited) {
         if (depth == 0) {
             return;
@@ -406,7 +406,7 @@ private:
             if (caller == nullptr) {
                 continue;
             }
-            Access outer{original.kind,
+            Access outer{access.kind,
                          site.call,
                          function.name,
                          flow_.substitute(access.descriptors, site),
@@ -418,14 +418,14 @@ private:
             }
             auto trace = device->second;
             trace.push_back(
-                {inner.site.location,
-                 fmt::format("'{}' {} the device here", function.name,
-                             original.kind == PhysicalAccessFact::Kind::map ? "maps" : "reads")});
+                {wrapper_access.site.location,
+                 fmt::format("'{}' {} the device here", wrapper_access.site.function,
+                             access.kind == PhysicalAccessFact::Kind::map ? "maps" : "reads")});
             const auto ranges = ranges_of(flow_.resolve_foreign(outer.offsets, caller->usr),
                                           flow_.resolve_foreign(outer.lengths, caller->usr));
             if (ranges) {
                 for (const auto& range : *ranges) {
-                    facts_.physical_accesses.push_back({original.kind,
+                    facts_.physical_accesses.push_back({access.kind,
                                                         site_of(site.call, *caller, function.name),
                                                         device->first,
                                                         range,
@@ -435,7 +435,7 @@ private:
             } else if ((outer.offsets.depends_on(caller->usr) ||
                         outer.lengths.depends_on(caller->usr)) &&
                        visited.insert(caller->usr).second) {
-                report_call_sites(original, *caller, outer, inner, depth - 1, visited);
+                report_call_sites(*caller, outer, wrapper_access, depth - 1, visited);
             }
         }
     }
