@@ -198,3 +198,25 @@ int main(void) {
     CHECK(a.summary() ==
           std::vector<std::string>{"DM002@7 unknown", "DM001@7", "DM002@12 bios-area", "DM001@13"});
 }
+
+TEST_CASE("efi/systab is a finding only where a table address is looked up in it") {
+    const std::string echo = R"(
+#include <stdio.h>
+int main(void) {
+    char line[64];
+    FILE *f = fopen("/sys/firmware/efi/systab", "r");
+    while (f && fgets(line, sizeof line, f)) fputs(line, stdout);
+    return 0;
+}
+)";
+    Analysed shown;
+    analyse(shown, {{"show.c", echo}});
+    CHECK(shown.report.findings.empty());
+
+    Analysed looked_up;
+    analyse(looked_up, {{"show.c", echo}, {"parse.c", R"(
+#include <string.h>
+int is_smbios(const char *line) { return strncmp(line, "SMBIOS3=", 8) == 0; }
+)"}});
+    CHECK(looked_up.summary() == std::vector<std::string>{"DM006@5"});
+}

@@ -53,6 +53,18 @@ TEST_CASE("findings exit 1, a clean program exits 0") {
     CHECK(scan({"--rules", DEVMEM_SOURCE_RULES_DIR, clean.string()}).status == exit_clean);
 }
 
+TEST_CASE("extra arguments reach the parser") {
+    TemporaryDirectory directory;
+    const auto source = directory.write("a.c", "#include <fcntl.h>\n#ifdef TARGET_X\n"
+                                               "int f(void) { return open(\"/dev/mem\", 0); }\n"
+                                               "#endif\n");
+    const auto inactive = scan({"--rules", DEVMEM_SOURCE_RULES_DIR, source.string()});
+    CHECK_THAT(inactive.out, Catch::Contains("[DM007]"));
+    const auto active =
+        scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--extra-arg=-DTARGET_X", source.string()});
+    CHECK_THAT(active.out, Catch::Contains("[DM001]") && !Catch::Contains("[DM007]"));
+}
+
 TEST_CASE("usage and configuration errors exit 2") {
     CHECK(scan({}).status == exit_usage);
     CHECK(scan({"--no-such-option"}).status == exit_usage);
