@@ -28,9 +28,7 @@ constexpr std::array gcc_only_prefixes{
     "-fno-allow-store-data-races",
     "-mpreferred-stack-boundary=",
     "-mindirect-branch=",
-    "-mfunction-return=",
     "-fmin-function-alignment=",
-    "-fno-delete-null-pointer-checks-",
 };
 
 // Options that take their value as the next argument and that libclang must not see.

@@ -95,6 +95,26 @@ std::optional<Device> device_argument(const std::vector<Token>& tokens, std::siz
     return std::nullopt;
 }
 
+// The function whose body holds the location: skipped code has no cursors of its own.
+std::string enclosing_function(const Program& program, CXSourceLocation location) {
+    CXFile file = nullptr;
+    unsigned offset = 0;
+    clang_getExpansionLocation(location, &file, nullptr, nullptr, &offset);
+    for (const auto& [id, function] : program.functions()) {
+        const auto extent = clang_getCursorExtent(function.cursor);
+        CXFile start_file = nullptr;
+        unsigned start = 0;
+        unsigned end = 0;
+        clang_getExpansionLocation(clang_getRangeStart(extent), &start_file, nullptr, nullptr,
+                                   &start);
+        clang_getExpansionLocation(clang_getRangeEnd(extent), nullptr, nullptr, nullptr, &end);
+        if (clang_File_isEqual(file, start_file) != 0 && start <= offset && offset < end) {
+            return function.name;
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 void find_inactive_branches(const Program& program, ProgramFacts& facts) {
@@ -128,7 +148,8 @@ void find_inactive_branches(const Program& program, ProgramFacts& facts) {
                     continue;
                 }
                 facts.inactive_branches.push_back(
-                    {{location, {}, tokens[i].text, Confidence::low},
+                    {{location, enclosing_function(program, tokens[i].location), tokens[i].text,
+                      Confidence::low},
                      *device == Device::port ? "port-io" : "device-open",
                      std::string(to_string(*device))});
             }

@@ -122,8 +122,9 @@ void write_json(std::ostream& out, const Report& report) {
 }
 
 nlohmann::json sarif_location(const SourceLocation& location) {
+    const auto uri = location.file.starts_with('/') ? "file://" + location.file : location.file;
     return {{"physicalLocation",
-             {{"artifactLocation", {{"uri", location.file}}},
+             {{"artifactLocation", {{"uri", uri}}},
               {"region", {{"startLine", location.line}, {"startColumn", location.column}}}}}};
 }
 

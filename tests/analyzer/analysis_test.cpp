@@ -169,6 +169,7 @@ int f(void) { return open(MEM, O_RDONLY); }
     REQUIRE(a.summary() == std::vector<std::string>{"DM007@7"});
     CHECK(a.report.findings[0].confidence == Confidence::low);
     CHECK(a.report.findings[0].category == "device-open");
+    CHECK(a.report.findings[0].function == "f");
 }
 
 TEST_CASE("a file that does not parse is a note and the rest is still analysed") {
