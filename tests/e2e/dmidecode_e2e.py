@@ -149,6 +149,25 @@ def check_biosdecode(args):
     control_fails([args.biosdecode])
 
 
+def check_acpi(args):
+    """biosdecode finds the synthesized RSDP of a firmware dir where --check says it is."""
+    check = subprocess.run([args.launcher, "--check", "--firmware", args.source],
+                           check=True, capture_output=True, text=True).stdout
+    acpi = re.search(r"^acpi: \d+ tables, RSDP at 0x\w+, RSDT at (0x\w+), XSDT at (0x\w+)$",
+                     check, re.M)
+    if not acpi:
+        fail(f"devmem-shim --check reports no ACPI:\n{check}")
+    rsdt, xsdt = (int(address, 16) for address in acpi.groups())
+    expected = ["ACPI 2.0 present.", "\tOEM Identifier: DEVMEM",
+                f"\tRSD Table 32-bit Address: 0x{rsdt:08X}",
+                f"\tXSD Table 64-bit Address: 0x{xsdt:016X}"]
+    actual = Run([args.launcher, "--firmware", args.source, "--", args.biosdecode])
+    missing = [line for line in expected if line not in actual.stdout]
+    if actual.status != 0 or missing:
+        fail(f"biosdecode lacks {missing}", actual)
+    control_fails([args.biosdecode])
+
+
 def check_refused(args):
     """A malformed source: the launcher refuses it, the bare preload denies /dev/mem."""
     launched = Run([args.launcher, "--dump", args.source, "--", args.dmidecode, "--no-sysfs"])
@@ -163,7 +182,7 @@ def check_refused(args):
 
 CHECKS = {"dump": check_dump, "sysfs": check_sysfs, "firmware": check_firmware,
           "roundtrip": check_roundtrip, "biosdecode": check_biosdecode,
-          "refused": check_refused}
+          "acpi": check_acpi, "refused": check_refused}
 
 
 def main():

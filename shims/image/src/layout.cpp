@@ -1,11 +1,14 @@
 // Placing entry points and table in the image, and writing the image into a sealed memfd.
+#include "acpi.hpp"
 #include "bytes.hpp"
+#include "files.hpp"
 #include <devmem/image.h>
 
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+using namespace devmem;
 using namespace devmem::bytes;
 
 namespace {
@@ -87,6 +90,36 @@ void place_table(const devmem_source& source, devmem_layout& layout) {
     layout.table_relocated = 1;
 }
 
+bool is_clear(const devmem_layout& layout, uint64_t address, uint64_t size) {
+    return !overlaps_any_entry_point(layout, address, size) &&
+           !overlaps(address, size, layout.table_address, layout.table_size);
+}
+
+// The first address from `from`, in steps of `alignment`, where size bytes collide with nothing
+// placed so far and end by `limit`; `limit` when there is none.
+uint64_t next_clear(const devmem_layout& layout, uint64_t from, uint64_t size, uint64_t alignment,
+                    uint64_t limit) {
+    for (uint64_t address = from; address + size <= limit; address += alignment)
+        if (is_clear(layout, address, size))
+            return address;
+    return limit;
+}
+
+// The RSDP goes where a legacy scanner looks (16-byte aligned in the F segment); the tables,
+// RSDT and XSDT go together in the first free pages above 1 MiB.
+devmem_status place_acpi(const devmem_source& source, devmem_layout& layout) {
+    if (source.acpi_table_count == 0)
+        return DEVMEM_OK;
+    uint64_t rsdp =
+        next_clear(layout, DEVMEM_F_SEGMENT_START, DEVMEM_ACPI_RSDP_SIZE, 16, DEVMEM_F_SEGMENT_END);
+    uint64_t size = acpi::block_size(source);
+    uint64_t block = next_clear(layout, DEVMEM_RELOCATED_TABLE_ADDRESS, size, page_size, four_gib);
+    if (rsdp == DEVMEM_F_SEGMENT_END || block == four_gib)
+        return DEVMEM_ERR_PLACEMENT;
+    acpi::plan(source, rsdp, block, layout);
+    return DEVMEM_OK;
+}
+
 // The placed entry point describes the placed table; checksums follow the rewritten fields.
 void rewrite_entry_point(devmem_layout& layout) {
     devmem_entry_point& ep = layout.entry_point;
@@ -111,27 +144,16 @@ void rewrite_entry_point(devmem_layout& layout) {
     }
 }
 
-uint64_t image_size(const devmem_layout& layout) {
+uint64_t image_size(const devmem_source& source, const devmem_layout& layout) {
     uint64_t end = DEVMEM_IMAGE_MIN_SIZE;
     for (unsigned i = 0; i < layout.entry_point_count; ++i)
         if (layout.entry_point_addresses[i] + entry_point_slot > end)
             end = layout.entry_point_addresses[i] + entry_point_slot;
     if (layout.table_address + layout.table_size > end)
         end = layout.table_address + layout.table_size;
+    if (layout.xsdt_address + acpi::xsdt_size(source) > end)
+        end = layout.xsdt_address + acpi::xsdt_size(source);
     return align_up(end, page_size);
-}
-
-bool write_all_at(int fd, const void* data, size_t size, uint64_t offset) {
-    const uint8_t* p = static_cast<const uint8_t*>(data);
-    while (size > 0) {
-        ssize_t n = pwrite(fd, p, size, off_t(offset));
-        if (n <= 0)
-            return false;
-        p += n;
-        size -= size_t(n);
-        offset += uint64_t(n);
-    }
-    return true;
 }
 
 constexpr int all_seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
@@ -149,7 +171,9 @@ devmem_status devmem_plan_layout(const devmem_source* source, devmem_layout* lay
     place_table(*source, *layout);
     layout->entry_point = source->entry_point;
     rewrite_entry_point(*layout);
-    layout->image_size = image_size(*layout);
+    if ((status = place_acpi(*source, *layout)) != DEVMEM_OK)
+        return status;
+    layout->image_size = image_size(*source, *layout);
     return layout->image_size > DEVMEM_IMAGE_SIZE_LIMIT ? DEVMEM_ERR_PLACEMENT : DEVMEM_OK;
 }
 
@@ -158,9 +182,10 @@ devmem_status devmem_write_image(int fd, const devmem_source* source, const devm
         return DEVMEM_ERR_IO;
     const devmem_entry_point& ep = layout->entry_point;
     for (unsigned i = 0; i < layout->entry_point_count; ++i)
-        if (!write_all_at(fd, ep.bytes, ep.size, layout->entry_point_addresses[i]))
+        if (!files::write_all_at(fd, ep.bytes, ep.size, layout->entry_point_addresses[i]))
             return DEVMEM_ERR_IO;
-    if (!write_all_at(fd, source->table, layout->table_size, layout->table_address))
+    if (!files::write_all_at(fd, source->table, layout->table_size, layout->table_address) ||
+        !acpi::write(fd, *source, *layout))
         return DEVMEM_ERR_IO;
     return DEVMEM_OK;
 }
@@ -182,7 +207,7 @@ int devmem_create_sealed_memfd(const char* name, const void* bytes, size_t size)
     int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
         return -1;
-    if (!write_all_at(fd, bytes, size, 0) || fcntl(fd, F_ADD_SEALS, all_seals) != 0) {
+    if (!files::write_all_at(fd, bytes, size, 0) || fcntl(fd, F_ADD_SEALS, all_seals) != 0) {
         close(fd);
         return -1;
     }

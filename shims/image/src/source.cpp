@@ -1,4 +1,6 @@
 // Reading a table source: a dmidecode dump or a /sys/firmware-like directory.
+#include "acpi.hpp"
+#include "files.hpp"
 #include <devmem/image.h>
 
 #include <errno.h>
@@ -8,6 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+using namespace devmem;
 
 namespace {
 
@@ -29,29 +33,14 @@ devmem_status read_whole_file(const char* path, size_t limit, file_buffer& out) 
     if (fd < 0)
         return DEVMEM_ERR_IO;
     out.capacity = limit + 1;
-    void* mapping =
-        mmap(nullptr, out.capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mapping == MAP_FAILED) {
-        close(fd);
-        return DEVMEM_ERR_IO;
-    }
-    out.data = static_cast<uint8_t*>(mapping);
-    out.size = 0;
-    bool failed = false;
-    while (out.size < out.capacity) {
-        ssize_t n = read(fd, out.data + out.size, out.capacity - out.size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            failed = n < 0;
-            break;
-        }
-        out.size += size_t(n);
-    }
+    out.data = files::map_anonymous(out.capacity);
+    bool read_ok = out.data && files::read_fully(fd, out.data, out.capacity, &out.size);
     close(fd);
-    if (failed || out.size > limit) {
-        munmap(out.data, out.capacity);
-        return failed ? DEVMEM_ERR_IO : DEVMEM_ERR_TABLE_SIZE;
+    if (!read_ok || out.size > limit) {
+        if (out.data)
+            munmap(out.data, out.capacity);
+        out = file_buffer{};
+        return read_ok ? DEVMEM_ERR_TABLE_SIZE : DEVMEM_ERR_IO;
     }
     return DEVMEM_OK;
 }
@@ -78,15 +67,9 @@ devmem_status attach_table(devmem_source& source, const uint8_t* table, size_t a
     return devmem_walk_table(table, size, ep.structure_count, &source.walk);
 }
 
-// False when the joined path would not fit: a truncated path could name another file.
-bool join_path(char* out, size_t out_size, const char* dir, const char* name) {
-    int n = snprintf(out, out_size, "%s/%s", dir, name);
-    return n > 0 && size_t(n) < out_size;
-}
-
 devmem_status load_entry_point_file(const char* dir, devmem_source& source) {
     char path[4096];
-    if (!join_path(path, sizeof path, dir, "dmi/tables/smbios_entry_point"))
+    if (!files::join_path(path, sizeof path, dir, "dmi/tables/smbios_entry_point"))
         return DEVMEM_ERR_IO;
     file_buffer buffer{};
     devmem_status status = read_whole_file(path, entry_point_file_limit, buffer);
@@ -100,7 +83,7 @@ devmem_status load_entry_point_file(const char* dir, devmem_source& source) {
 // A missing systab is normal (BIOS boot); an unreadable or malformed one is not.
 devmem_status load_optional_systab(const char* dir, devmem_source& source) {
     char path[4096];
-    if (!join_path(path, sizeof path, dir, "efi/systab"))
+    if (!files::join_path(path, sizeof path, dir, "efi/systab"))
         return DEVMEM_ERR_EFI_SYSTAB;
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return DEVMEM_OK;
@@ -181,6 +164,8 @@ const char* devmem_status_text(devmem_status status) {
         return "efi/systab is malformed";
     case DEVMEM_ERR_PLACEMENT:
         return "entry points and table cannot be placed in the image";
+    case DEVMEM_ERR_ACPI_TABLE:
+        return "an ACPI table is malformed, or there are too many";
     }
     return "unknown error";
 }
@@ -216,14 +201,16 @@ devmem_status devmem_source_load_firmware_dir(const char* dir, devmem_source* so
     if ((status = load_optional_systab(dir, *source)) != DEVMEM_OK)
         return status;
     char path[4096];
-    if (!join_path(path, sizeof path, dir, "dmi/tables/DMI"))
+    if (!files::join_path(path, sizeof path, dir, "dmi/tables/DMI"))
         return DEVMEM_ERR_IO;
     file_buffer buffer{};
     if ((status = read_whole_file(path, DEVMEM_TABLE_SIZE_LIMIT, buffer)) != DEVMEM_OK)
         return status;
     source->storage = buffer.data;
     source->storage_size = buffer.capacity;
-    return attach_table(*source, buffer.data, buffer.size);
+    if ((status = attach_table(*source, buffer.data, buffer.size)) != DEVMEM_OK)
+        return status;
+    return acpi::load_tables(dir, *source);
 }
 
 devmem_status devmem_parse_efi_systab(const char* text, size_t size, devmem_source* source) {
@@ -242,6 +229,8 @@ devmem_status devmem_parse_efi_systab(const char* text, size_t size, devmem_sour
 void devmem_source_release(devmem_source* source) {
     if (source->storage)
         munmap(source->storage, source->storage_size);
+    if (source->acpi_storage)
+        munmap(source->acpi_storage, source->acpi_storage_size);
     *source = devmem_source{};
 }
 

@@ -27,6 +27,7 @@ enum devmem_status {
     DEVMEM_ERR_TABLE_STRUCTURE,
     DEVMEM_ERR_EFI_SYSTAB,
     DEVMEM_ERR_PLACEMENT,
+    DEVMEM_ERR_ACPI_TABLE,
 };
 
 /* A sentence naming what is wrong, for messages and logs. */
@@ -79,6 +80,19 @@ enum devmem_status devmem_walk_table(const uint8_t* table, size_t size, uint16_t
 
 #define DEVMEM_MAX_EFI_ENTRY_POINTS 4
 
+#define DEVMEM_MAX_ACPI_TABLES 64
+/* All ACPI tables of a source together; a DSDT is rarely above 1 MiB. */
+#define DEVMEM_ACPI_SIZE_LIMIT (16u << 20)
+/* The largest FADT (ACPI 6.5) is 276 bytes; the placed copy is patched, so it is bounded. */
+#define DEVMEM_ACPI_FADT_MAX_SIZE 512
+#define DEVMEM_ACPI_RSDP_SIZE 36
+
+struct devmem_acpi_table {
+    char signature[5];
+    const uint8_t* bytes;
+    uint32_t size;
+};
+
 struct devmem_source {
     struct devmem_entry_point entry_point;
     const uint8_t* table;
@@ -91,6 +105,11 @@ struct devmem_source {
     struct devmem_table_walk walk;
     void* storage; /* owned mapping that table points into, or NULL for caller-owned bytes */
     size_t storage_size;
+    /* Firmware directories only: the files in DIR/acpi/tables, sorted by name. */
+    struct devmem_acpi_table acpi_tables[DEVMEM_MAX_ACPI_TABLES];
+    unsigned acpi_table_count;
+    void* acpi_storage;
+    size_t acpi_storage_size;
 };
 
 /* A dmidecode --dump-bin image in memory: entry point at 0, table at its address field.
@@ -103,7 +122,8 @@ enum devmem_status devmem_source_load_dump(const char* path, struct devmem_sourc
 
 /* A directory laid out like /sys/firmware: dmi/tables/{smbios_entry_point,DMI} and optionally
  * efi/systab, whose SMBIOS= and SMBIOS3= lines say where the firmware published the entry
- * point. */
+ * point, and acpi/tables/, whose tables get an RSDP, RSDT and XSDT synthesized for them
+ * (sysfs exposes neither). Release the source after any load, successful or not. */
 enum devmem_status devmem_source_load_firmware_dir(const char* dir, struct devmem_source* source);
 
 /* Parses efi/systab text: collects SMBIOS= and SMBIOS3= addresses. */
@@ -132,6 +152,17 @@ struct devmem_layout {
     uint64_t image_size;
     /* The entry point as placed: table address, 3.x maximum size and checksums rewritten. */
     struct devmem_entry_point entry_point;
+    /* ACPI, when the source has tables: an ACPI 2.0 RSDP in the F segment pointing at a
+     * synthesized RSDT and XSDT that list every table except DSDT and FACS, which the FADT
+     * copy points at instead. 0 addresses when there is no ACPI. */
+    uint64_t rsdp_address;
+    uint64_t rsdt_address;
+    uint64_t xsdt_address;
+    uint64_t acpi_table_addresses[DEVMEM_MAX_ACPI_TABLES];
+    uint8_t rsdp[DEVMEM_ACPI_RSDP_SIZE];
+    uint8_t fadt[DEVMEM_ACPI_FADT_MAX_SIZE];
+    uint8_t rsdt[36 + 4 * DEVMEM_MAX_ACPI_TABLES];
+    uint8_t xsdt[36 + 8 * DEVMEM_MAX_ACPI_TABLES];
 };
 
 enum devmem_status devmem_plan_layout(const struct devmem_source* source,
