@@ -33,4 +33,11 @@ for tool in devmem-scan devmem-shim; do
   [[ "$version" == "$tool "* ]] || fail "$tool --version printed '$version'"
   echo "$version"
 done
+# The unpacked launcher must find the unpacked preload library, not the build tree's.
+fixture="$build/fixtures/smbios2.bin"
+expected=$(dmidecode --from-dump "$fixture" -s system-product-name)
+served=$("$work/root/usr/bin/devmem-shim" --dump "$fixture" -- dmidecode --no-sysfs -s system-product-name) ||
+  fail "the packaged devmem-shim could not serve dmidecode"
+[[ "$served" == "$expected" ]] || fail "packaged shim served '$served', --from-dump says '$expected'"
+echo "packaged devmem-shim serves dmidecode: $served"
 echo "check-deb: ok"
