@@ -105,10 +105,14 @@ void print_check(const Options& options, const LoadedSource& loaded, std::ostrea
     out << "\ntable placed at: " << hex(layout.table_address)
         << (layout.table_relocated ? " (relocated)" : "") << "\n"
         << "image size: " << layout.image_size << " bytes\n";
-    if (layout.rsdp_address)
-        out << "acpi: " << loaded.source.acpi_table_count << " tables, RSDP at "
-            << hex(layout.rsdp_address) << ", RSDT at " << hex(layout.rsdt_address) << ", XSDT at "
-            << hex(layout.xsdt_address) << "\n";
+    if (!layout.rsdp_address)
+        return;
+    out << "acpi: " << loaded.source.acpi_table_count << " tables, RSDP at "
+        << hex(layout.rsdp_address);
+    for (unsigned i = 0; i < layout.efi_rsdp_count; ++i)
+        out << " " << hex(layout.efi_rsdp_addresses[i]);
+    out << ", RSDT at " << hex(layout.rsdt_address) << ", XSDT at " << hex(layout.xsdt_address)
+        << "\n";
 }
 
 int export_image(const std::string& path, const LoadedSource& loaded, std::ostream& err) {

@@ -153,7 +153,7 @@ def check_acpi(args):
     """biosdecode finds the synthesized RSDP of a firmware dir where --check says it is."""
     check = subprocess.run([args.launcher, "--check", "--firmware", args.source],
                            check=True, capture_output=True, text=True).stdout
-    acpi = re.search(r"^acpi: \d+ tables, RSDP at 0x\w+, RSDT at (0x\w+), XSDT at (0x\w+)$",
+    acpi = re.search(r"^acpi: \d+ tables, RSDP at [0-9a-fx ]+, RSDT at (0x\w+), XSDT at (0x\w+)$",
                      check, re.M)
     if not acpi:
         fail(f"devmem-shim --check reports no ACPI:\n{check}")

@@ -119,6 +119,25 @@ TEST_CASE("the RSDP sits 16-byte aligned in the F segment with both checksums va
     CHECK(std::string(rsdp.begin() + 9, rsdp.begin() + 15) == "DEVMEM");
 }
 
+TEST_CASE("the RSDP is also placed where efi/systab's ACPI20= line says") {
+    FirmwareDir dir(sample_acpi_tables());
+    std::string systab = "ACPI20=0x7ffbe014\nSMBIOS3=0x7e5e6000\n";
+    FirmwareDir::write(dir.path / "efi/systab", Bytes(systab.begin(), systab.end()));
+    dir.build_image();
+    REQUIRE(dir.layout.efi_rsdp_count == 1);
+    CHECK(dir.layout.efi_rsdp_addresses[0] == 0x7ffbe014);
+    CHECK(dir.read(0x7ffbe014, DEVMEM_ACPI_RSDP_SIZE) ==
+          dir.read(dir.layout.rsdp_address, DEVMEM_ACPI_RSDP_SIZE));
+}
+
+TEST_CASE("an efi/systab RSDP address colliding with the SMBIOS entry point is refused") {
+    FirmwareDir dir(sample_acpi_tables());
+    std::string systab = "SMBIOS3=0x7e5e6000\nACPI20=0x7e5e6010\n";
+    FirmwareDir::write(dir.path / "efi/systab", Bytes(systab.begin(), systab.end()));
+    REQUIRE(dir.load() == DEVMEM_OK);
+    CHECK(devmem_plan_layout(&dir.source, &dir.layout) == DEVMEM_ERR_PLACEMENT);
+}
+
 TEST_CASE("RSDT and XSDT list every table except DSDT and FACS, at valid placed copies") {
     FirmwareDir dir(sample_acpi_tables());
     dir.build_image();

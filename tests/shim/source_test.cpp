@@ -95,6 +95,8 @@ TEST_CASE("efi/systab SMBIOS and SMBIOS3 lines give entry point addresses") {
     REQUIRE(source.value.efi_entry_point_count == 2);
     CHECK(source.value.efi_entry_points[0] == 0xf0100);
     CHECK(source.value.efi_entry_points[1] == 0x7e5e6000);
+    REQUIRE(source.value.efi_rsdp_count == 1);
+    CHECK(source.value.efi_rsdp_addresses[0] == 0x7ffbe014);
 }
 
 TEST_CASE("a malformed efi/systab address is rejected") {

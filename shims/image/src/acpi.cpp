@@ -281,6 +281,10 @@ bool write(int fd, const devmem_source& source, const devmem_layout& layout) {
             return false;
     }
     size_t count = listed_count(source);
+    for (unsigned i = 0; i < layout.efi_rsdp_count; ++i)
+        if (!files::write_all_at(fd, layout.rsdp, DEVMEM_ACPI_RSDP_SIZE,
+                                 layout.efi_rsdp_addresses[i]))
+            return false;
     return files::write_all_at(fd, layout.rsdt, header_size + 4 * count, layout.rsdt_address) &&
            files::write_all_at(fd, layout.xsdt, header_size + 8 * count, layout.xsdt_address) &&
            files::write_all_at(fd, layout.rsdp, DEVMEM_ACPI_RSDP_SIZE, layout.rsdp_address);

@@ -90,9 +90,16 @@ void place_table(const devmem_source& source, devmem_layout& layout) {
     layout.table_relocated = 1;
 }
 
+bool overlaps_any_rsdp(const devmem_layout& layout, uint64_t address, uint64_t size) {
+    bool placed = layout.rsdp_address != 0;
+    return overlaps_any(layout.efi_rsdp_addresses, layout.efi_rsdp_count, address, size) ||
+           (placed && overlaps(address, size, layout.rsdp_address, DEVMEM_ACPI_RSDP_SIZE));
+}
+
 bool is_clear(const devmem_layout& layout, uint64_t address, uint64_t size) {
     return !overlaps_any_entry_point(layout, address, size) &&
-           !overlaps(address, size, layout.table_address, layout.table_size);
+           !overlaps(address, size, layout.table_address, layout.table_size) &&
+           !overlaps_any_rsdp(layout, address, size);
 }
 
 // The first address from `from`, in steps of `alignment`, where size bytes collide with nothing
@@ -105,11 +112,21 @@ uint64_t next_clear(const devmem_layout& layout, uint64_t from, uint64_t size, u
     return limit;
 }
 
-// The RSDP goes where a legacy scanner looks (16-byte aligned in the F segment); the tables,
-// RSDT and XSDT go together in the first free pages above 1 MiB.
+// The RSDP goes where a legacy scanner looks (16-byte aligned in the F segment) and to every
+// address efi/systab gives; the tables, RSDT and XSDT go together in the first free pages
+// above 1 MiB.
 devmem_status place_acpi(const devmem_source& source, devmem_layout& layout) {
     if (source.acpi_table_count == 0)
         return DEVMEM_OK;
+    for (unsigned i = 0; i < source.efi_rsdp_count; ++i) {
+        uint64_t address = source.efi_rsdp_addresses[i];
+        if (index_of(layout.efi_rsdp_addresses, layout.efi_rsdp_count, address) <
+            layout.efi_rsdp_count)
+            continue;
+        if (!is_clear(layout, address, DEVMEM_ACPI_RSDP_SIZE))
+            return DEVMEM_ERR_PLACEMENT;
+        layout.efi_rsdp_addresses[layout.efi_rsdp_count++] = address;
+    }
     uint64_t rsdp =
         next_clear(layout, DEVMEM_F_SEGMENT_START, DEVMEM_ACPI_RSDP_SIZE, 16, DEVMEM_F_SEGMENT_END);
     uint64_t size = acpi::block_size(source);
@@ -151,6 +168,9 @@ uint64_t image_size(const devmem_source& source, const devmem_layout& layout) {
             end = layout.entry_point_addresses[i] + entry_point_slot;
     if (layout.table_address + layout.table_size > end)
         end = layout.table_address + layout.table_size;
+    for (unsigned i = 0; i < layout.efi_rsdp_count; ++i)
+        if (layout.efi_rsdp_addresses[i] + DEVMEM_ACPI_RSDP_SIZE > end)
+            end = layout.efi_rsdp_addresses[i] + DEVMEM_ACPI_RSDP_SIZE;
     if (layout.xsdt_address + acpi::xsdt_size(source) > end)
         end = layout.xsdt_address + acpi::xsdt_size(source);
     return align_up(end, page_size);

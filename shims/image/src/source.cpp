@@ -116,20 +116,32 @@ devmem_status parse_systab_address(const char* value, size_t length, uint64_t& a
     return DEVMEM_OK;
 }
 
+// The lines that give addresses, and where each kind is collected.
 devmem_status parse_systab_line(const char* line, size_t length, devmem_source& source) {
-    const char* prefix = starts_with(line, length, "SMBIOS3=")  ? "SMBIOS3="
-                         : starts_with(line, length, "SMBIOS=") ? "SMBIOS="
-                                                                : nullptr;
-    if (!prefix)
-        return DEVMEM_OK;
-    if (source.efi_entry_point_count == DEVMEM_MAX_EFI_ENTRY_POINTS)
-        return DEVMEM_ERR_EFI_SYSTAB;
-    size_t n = strlen(prefix);
-    uint64_t address = 0;
-    devmem_status status = parse_systab_address(line + n, length - n, address);
-    if (status == DEVMEM_OK)
-        source.efi_entry_points[source.efi_entry_point_count++] = address;
-    return status;
+    struct Kind {
+        const char* prefix;
+        uint64_t* addresses;
+        unsigned* count;
+    };
+    const Kind kinds[] = {
+        {"SMBIOS3=", source.efi_entry_points, &source.efi_entry_point_count},
+        {"SMBIOS=", source.efi_entry_points, &source.efi_entry_point_count},
+        {"ACPI20=", source.efi_rsdp_addresses, &source.efi_rsdp_count},
+        {"ACPI=", source.efi_rsdp_addresses, &source.efi_rsdp_count},
+    };
+    for (const Kind& kind : kinds) {
+        if (!starts_with(line, length, kind.prefix))
+            continue;
+        if (*kind.count == DEVMEM_MAX_EFI_ENTRY_POINTS)
+            return DEVMEM_ERR_EFI_SYSTAB;
+        size_t n = strlen(kind.prefix);
+        uint64_t address = 0;
+        devmem_status status = parse_systab_address(line + n, length - n, address);
+        if (status == DEVMEM_OK)
+            kind.addresses[(*kind.count)++] = address;
+        return status;
+    }
+    return DEVMEM_OK;
 }
 
 } // namespace

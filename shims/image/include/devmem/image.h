@@ -102,6 +102,9 @@ struct devmem_source {
     int table_address_known;
     uint64_t efi_entry_points[DEVMEM_MAX_EFI_ENTRY_POINTS];
     unsigned efi_entry_point_count;
+    /* efi/systab ACPI20= and ACPI= lines: where an EFI reader looks for the RSDP. */
+    uint64_t efi_rsdp_addresses[DEVMEM_MAX_EFI_ENTRY_POINTS];
+    unsigned efi_rsdp_count;
     struct devmem_table_walk walk;
     void* storage; /* owned mapping that table points into, or NULL for caller-owned bytes */
     size_t storage_size;
@@ -126,7 +129,7 @@ enum devmem_status devmem_source_load_dump(const char* path, struct devmem_sourc
  * (sysfs exposes neither). Release the source after any load, successful or not. */
 enum devmem_status devmem_source_load_firmware_dir(const char* dir, struct devmem_source* source);
 
-/* Parses efi/systab text: collects SMBIOS= and SMBIOS3= addresses. */
+/* Parses efi/systab text: collects SMBIOS=, SMBIOS3=, ACPI20= and ACPI= addresses. */
 enum devmem_status devmem_parse_efi_systab(const char* text, size_t size,
                                            struct devmem_source* source);
 
@@ -156,6 +159,9 @@ struct devmem_layout {
      * synthesized RSDT and XSDT that list every table except DSDT and FACS, which the FADT
      * copy points at instead. 0 addresses when there is no ACPI. */
     uint64_t rsdp_address;
+    /* Copies of the RSDP where efi/systab says the firmware put it. */
+    uint64_t efi_rsdp_addresses[DEVMEM_MAX_EFI_ENTRY_POINTS];
+    unsigned efi_rsdp_count;
     uint64_t rsdt_address;
     uint64_t xsdt_address;
     uint64_t acpi_table_addresses[DEVMEM_MAX_ACPI_TABLES];
