@@ -105,6 +105,8 @@ void print_check(const Options& options, const LoadedSource& loaded, std::ostrea
     out << "\ntable placed at: " << hex(layout.table_address)
         << (layout.table_relocated ? " (relocated)" : "") << "\n"
         << "image size: " << layout.image_size << " bytes\n";
+    if (loaded.source.acpi_status != DEVMEM_OK)
+        out << "acpi: not served: " << devmem_status_text(loaded.source.acpi_status) << "\n";
     if (!layout.rsdp_address)
         return;
     out << "acpi: " << loaded.source.acpi_table_count << " tables, RSDP at "

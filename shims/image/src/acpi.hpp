@@ -6,8 +6,8 @@
 
 namespace devmem::acpi {
 
-// DIR/acpi/tables/*: regular files whose header names them, valid length and checksum. A
-// directory without acpi/tables has no ACPI, which is fine.
+// The files in DIR/acpi/tables: regular files whose header names them, with valid length and
+// checksum. A directory without acpi/tables has no ACPI, which is fine.
 devmem_status load_tables(const char* dir, devmem_source& source);
 
 // Bytes the tables, RSDT and XSDT need when placed together.

@@ -222,7 +222,10 @@ devmem_status devmem_source_load_firmware_dir(const char* dir, devmem_source* so
     source->storage_size = buffer.capacity;
     if ((status = attach_table(*source, buffer.data, buffer.size)) != DEVMEM_OK)
         return status;
-    return acpi::load_tables(dir, *source);
+    source->acpi_status = acpi::load_tables(dir, *source);
+    if (source->acpi_status != DEVMEM_OK)
+        source->acpi_table_count = 0;
+    return DEVMEM_OK;
 }
 
 devmem_status devmem_parse_efi_systab(const char* text, size_t size, devmem_source* source) {

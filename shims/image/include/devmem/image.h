@@ -108,9 +108,11 @@ struct devmem_source {
     struct devmem_table_walk walk;
     void* storage; /* owned mapping that table points into, or NULL for caller-owned bytes */
     size_t storage_size;
-    /* Firmware directories only: the files in DIR/acpi/tables, sorted by name. */
+    /* Firmware directories only: the files in DIR/acpi/tables, sorted by name. ACPI is optional
+     * where SMBIOS is not: when a table is malformed there are none, and acpi_status says why. */
     struct devmem_acpi_table acpi_tables[DEVMEM_MAX_ACPI_TABLES];
     unsigned acpi_table_count;
+    enum devmem_status acpi_status;
     void* acpi_storage;
     size_t acpi_storage_size;
 };
