@@ -3,6 +3,7 @@
 #include "check.hpp"
 #include "dataflow.hpp"
 #include "fact_extraction.hpp"
+#include "libclang_support.hpp"
 #include "program.hpp"
 
 #include <fmt/format.h>
@@ -40,10 +41,7 @@ bool same_finding(const Finding& a, const Finding& b) {
 void check_toolchain(const AnalyzerOptions& options) {
     CompileJob probe{"devmem-scan-self-test.c", {}, {"-x", "c"}, false};
     const auto arguments = detail::parser_arguments(probe, options);
-    std::vector<const char*> argv;
-    for (const auto& argument : arguments) {
-        argv.push_back(argument.c_str());
-    }
+    const auto argv = detail::c_strings(arguments);
     static constexpr char source[] = "#include <stddef.h>\nsize_t probe;\n";
     CXUnsavedFile file{"devmem-scan-self-test.c", source, sizeof(source) - 1};
     CXIndex index = clang_createIndex(0, 0);
@@ -83,8 +81,8 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
     std::ranges::stable_sort(report.findings, [](const Finding& a, const Finding& b) {
         return std::tie(a.location, a.rule) < std::tie(b.location, b.rule);
     });
-    const auto duplicates = std::ranges::unique(report.findings, same_finding);
-    report.findings.erase(duplicates.begin(), duplicates.end());
+    report.findings.erase(std::unique(report.findings.begin(), report.findings.end(), same_finding),
+                          report.findings.end());
     return report;
 }
 

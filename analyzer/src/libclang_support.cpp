@@ -9,6 +9,15 @@ std::string take_string(CXString text) {
     return result;
 }
 
+std::vector<const char*> c_strings(const std::vector<std::string>& strings) {
+    std::vector<const char*> pointers;
+    pointers.reserve(strings.size());
+    for (const auto& text : strings) {
+        pointers.push_back(text.c_str());
+    }
+    return pointers;
+}
+
 std::string spelling(CXCursor cursor) {
     return take_string(clang_getCursorSpelling(cursor));
 }

@@ -12,6 +12,8 @@
 namespace devmem::scan::detail {
 
 std::string take_string(CXString text);
+// argv-style pointers into the strings, which must outlive them.
+std::vector<const char*> c_strings(const std::vector<std::string>& strings);
 
 std::string spelling(CXCursor cursor);
 std::string usr(CXCursor cursor);

@@ -66,10 +66,7 @@ Program::Program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& opt
     : index_(clang_createIndex(0, 0)) {
     for (const auto& job : jobs) {
         const auto arguments = parser_arguments(job, options);
-        std::vector<const char*> argv;
-        for (const auto& argument : arguments) {
-            argv.push_back(argument.c_str());
-        }
+        const auto argv = c_strings(arguments);
         CXTranslationUnit unit = nullptr;
         const auto status = clang_parseTranslationUnit2(index_, job.file.c_str(), argv.data(),
                                                         static_cast<int>(argv.size()), nullptr, 0,

@@ -34,7 +34,11 @@ private:
     std::map<std::string, std::vector<std::string>> files_;
 };
 
+// A note about a whole file has no line.
 std::string where(const SourceLocation& location) {
+    if (location.line == 0) {
+        return location.file;
+    }
     return fmt::format("{}:{}:{}", location.file, location.line, location.column);
 }
 

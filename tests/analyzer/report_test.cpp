@@ -47,7 +47,7 @@ TEST_CASE("text output is clang style with the source line, a caret and notes") 
     TemporaryDirectory directory;
     const auto file = directory.write("a.c", "int fd;\nvoid *p = mmap(0);\n").string();
     const auto text = render(sample_report(file), OutputFormat::text);
-    CHECK(text == file + ":0:0: note: has errors\n" + file +
+    CHECK(text == file + ": note: has errors\n" + file +
                       ":2:7: warning: 'mmap' maps /dev/mem at physical 0xf0000-0xfffff "
                       "[DM002]\nvoid *p = mmap(0);\n      ^\n" +
                       file +

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace devmem::scan {
@@ -33,7 +34,10 @@ struct SourceLocation {
     unsigned line = 0;
     unsigned column = 0;
 
-    friend auto operator<=>(const SourceLocation&, const SourceLocation&) = default;
+    friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
+    friend bool operator<(const SourceLocation& a, const SourceLocation& b) {
+        return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+    }
 };
 
 // A step of the explanation that leads to a finding: where a path came from, which wrapper
