@@ -43,8 +43,7 @@ po::options_description describe(Options& options) {
         "extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
         "pass ARG to the parser (repeatable)")(
         "resource-dir", po::value(&options.analyzer.resource_dir)->value_name("DIR"),
-        "clang resource directory holding the builtin headers")(
-        "input", po::value(&options.inputs)->composing(), "source files or directories");
+        "clang resource directory holding the builtin headers");
     return description;
 }
 
@@ -106,13 +105,17 @@ std::vector<fs::path> default_rule_directories() {
 int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     Options options;
     const auto description = describe(options);
+    // The inputs are positional only, so --help does not list them as an option.
+    po::options_description inputs;
+    inputs.add_options()("input", po::value(&options.inputs)->composing());
+    po::options_description all;
+    all.add(description).add(inputs);
     po::positional_options_description positional;
     positional.add("input", -1);
     po::variables_map variables;
     try {
-        po::store(
-            po::command_line_parser(argc, argv).options(description).positional(positional).run(),
-            variables);
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
+                  variables);
         po::notify(variables);
     } catch (const po::error& error) {
         err << "devmem-scan: error: " << error.what() << '\n' << usage_line << '\n';
