@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """libdevmem-shim.so is loaded into other people's processes: it may need libc alone (no
-libstdc++, libgcc_s or libm) and may export nothing but the functions it interposes."""
+libstdc++, libgcc_s or libm), may export nothing but the functions it interposes, and may have
+no static constructors (they would run in every process, before main)."""
 import subprocess
 import sys
 
@@ -26,7 +27,11 @@ def main(library):
         symbol_type, name = line.split()[-2:]
         if symbol_type in "TWiV":
             exported.add(name)
+    constructors = [line.split()[-1] for line in output("nm", library).splitlines()
+                    if "_GLOBAL__sub_I" in line]
     failures = []
+    if constructors:
+        failures.append(f"has static constructors {constructors}")
     if needed != ["libc.so.6"]:
         failures.append(f"needs {needed}, expected libc.so.6 alone")
     if exported != INTERPOSED:
@@ -35,7 +40,8 @@ def main(library):
     for failure in failures:
         print(f"FAIL: {failure}")
     if not failures:
-        print(f"PASS: {library} needs libc alone and exports the {len(INTERPOSED)} interposers")
+        print(f"PASS: {library} needs libc alone, exports the {len(INTERPOSED)} "
+              "interposers and has no static constructors")
     return 1 if failures else 0
 
 
