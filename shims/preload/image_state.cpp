@@ -18,7 +18,7 @@ constexpr long failed = 2;
 constinit std::atomic<long> state{unbuilt};
 constinit std::atomic<dev_t> image_dev{0};
 constinit std::atomic<ino_t> image_ino{0};
-constinit ServedImage image{-1, 0, 0, 0, -1, -1};
+constinit ServedImage image{{-1, 0}, 0, 0, {-1, 0}, {-1, 0}};
 constinit devmem_status build_status = DEVMEM_OK;
 
 devmem_status load_source(const Settings& settings, devmem_source* source) {
@@ -28,19 +28,22 @@ devmem_status load_source(const Settings& settings, devmem_source* source) {
                                            source);
 }
 
+ServedFile sealed_copy(const char* name, const void* bytes, size_t size) {
+    return {devmem_create_sealed_memfd(name, bytes, size), size};
+}
+
 devmem_status create_sysfs_files(const devmem_source& source, const devmem_layout& layout) {
-    image.sysfs_entry_point_fd = devmem_create_sealed_memfd(
-        "devmem-smbios-entry-point", layout.entry_point.bytes, layout.entry_point.size);
-    image.sysfs_table_fd =
-        devmem_create_sealed_memfd("devmem-dmi-table", source.table, source.table_size);
-    return image.sysfs_entry_point_fd < 0 || image.sysfs_table_fd < 0 ? DEVMEM_ERR_IO : DEVMEM_OK;
+    image.entry_point =
+        sealed_copy("devmem-smbios-entry-point", layout.entry_point.bytes, layout.entry_point.size);
+    image.table = sealed_copy("devmem-dmi-table", source.table, source.table_size);
+    return image.entry_point.fd < 0 || image.table.fd < 0 ? DEVMEM_ERR_IO : DEVMEM_OK;
 }
 
 void close_all() {
-    for (int* fd : {&image.fd, &image.sysfs_entry_point_fd, &image.sysfs_table_fd}) {
-        if (*fd >= 0)
-            close(*fd);
-        *fd = -1;
+    for (ServedFile* file : {&image.memory, &image.entry_point, &image.table}) {
+        if (file->fd >= 0)
+            close(file->fd);
+        *file = {-1, 0};
     }
 }
 
@@ -51,16 +54,15 @@ devmem_status build(const Settings& settings) {
     if (status == DEVMEM_OK)
         status = devmem_plan_layout(&source, &layout);
     if (status == DEVMEM_OK)
-        image.fd = devmem_create_image_memfd(&source, &layout, &status);
+        image.memory = {devmem_create_image_memfd(&source, &layout, &status), layout.image_size};
     if (status == DEVMEM_OK && settings.fixture())
         status = create_sysfs_files(source, layout);
     struct stat st;
-    if (status == DEVMEM_OK && fstat(image.fd, &st) != 0)
+    if (status == DEVMEM_OK && fstat(image.memory.fd, &st) != 0)
         status = DEVMEM_ERR_IO;
     if (status == DEVMEM_OK) {
         image.dev = st.st_dev;
         image.ino = st.st_ino;
-        image.size = layout.image_size;
     }
     devmem_source_release(&source);
     if (status != DEVMEM_OK)

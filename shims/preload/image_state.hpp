@@ -1,6 +1,7 @@
 // The image a process serves: built on the first served open, then kept for the process.
 #pragma once
 
+#include "paths.hpp"
 #include "settings.hpp"
 
 #include <devmem/image.h>
@@ -9,13 +10,25 @@
 
 namespace devmem::shim {
 
-struct ServedImage {
-    int fd;    // sealed memfd, close-on-exec
-    dev_t dev; // identity of the memfd, to recognise its reopened descriptors
-    ino_t ino;
+// A sealed memfd and how many bytes it serves.
+struct ServedFile {
+    int fd;
     uint64_t size;
-    int sysfs_entry_point_fd; // fixture mode: the placed entry point, as sysfs would give it
-    int sysfs_table_fd;       // fixture mode: the table bytes
+};
+
+struct ServedImage {
+    ServedFile memory; // the physical image; close-on-exec
+    dev_t dev;         // identity of its memfd, to recognise its reopened descriptors
+    ino_t ino;
+    ServedFile entry_point; // fixture mode: the placed entry point, as sysfs would give it
+    ServedFile table;       // fixture mode: the table bytes
+
+    // The file that answers for a target: /dev/mem or one of the sysfs table files.
+    const ServedFile& file_for(Target target) const {
+        return target == Target::sysfs_entry_point ? entry_point
+               : target == Target::sysfs_table     ? table
+                                                   : memory;
+    }
 };
 
 // The image, or nullptr with *status set when the source is unreadable or malformed; a failed

@@ -9,17 +9,6 @@ namespace devmem::shim {
 
 namespace {
 
-int descriptor_for(const ServedImage& image, Target target) {
-    switch (target) {
-    case Target::sysfs_entry_point:
-        return image.sysfs_entry_point_fd;
-    case Target::sysfs_table:
-        return image.sysfs_table_fd;
-    default:
-        return image.fd;
-    }
-}
-
 // Reopening through /proc gives the new descriptor its own offset, as a fresh open of the
 // device has. Without /proc a duplicate (sharing the offset) is better than failing.
 int reopen(int fd, int flags) {
@@ -37,14 +26,13 @@ int open_served(const Settings& settings, Target target, const char* op, const c
     int saved_errno = errno;
     devmem_status status;
     const ServedImage* image = served_image(settings, &status);
-    int fd = image ? reopen(descriptor_for(*image, target), flags) : -1;
+    int fd = image ? reopen(image->file_for(target).fd, flags) : -1;
     if (fd < 0) {
         const char* why = image ? strerror(errno) : devmem_status_text(status);
         log_event(settings, {op, path, target, "denied", 0, 0, why});
         return fail(EPERM);
     }
-    uint64_t length = target == Target::mem ? image->size : 0;
-    log_event(settings, {op, path, target, "served", 0, length, nullptr});
+    log_event(settings, {op, path, target, "served", 0, image->file_for(target).size, nullptr});
     errno = saved_errno;
     return fd;
 }

@@ -132,8 +132,7 @@ int stat_target(Target target, const char* path, RealStat real, Describe describ
         const ServedImage* image = served_image(settings, &status);
         if (!image)
             return fail(EPERM);
-        return on_fd(target == Target::sysfs_entry_point ? image->sysfs_entry_point_fd
-                                                         : image->sysfs_table_fd);
+        return on_fd(image->file_for(target).fd);
     }
     if (settings.mode == Mode::off || settings.mode == Mode::audit)
         return real(path);
