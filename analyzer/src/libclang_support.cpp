@@ -1,5 +1,7 @@
 #include "libclang_support.hpp"
 
+#include <algorithm>
+
 namespace devmem::scan::detail {
 
 std::string take_string(CXString text) {
@@ -89,7 +91,8 @@ CXCursor strip_wrappers(CXCursor expression) {
 
 std::vector<CXCursor> call_arguments(CXCursor call) {
     std::vector<CXCursor> arguments;
-    const int count = clang_Cursor_getNumArguments(call);
+    const int count = std::max(clang_Cursor_getNumArguments(call), 0);
+    arguments.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
         arguments.push_back(clang_Cursor_getArgument(call, static_cast<unsigned>(i)));
     }

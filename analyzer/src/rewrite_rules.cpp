@@ -20,8 +20,8 @@ namespace {
 
 class RuleReader {
 public:
-    RuleReader(std::filesystem::path file, YAML::Node root)
-        : file_(std::move(file)), root_(std::move(root)) {}
+    RuleReader(std::filesystem::path file, const YAML::Node& root)
+        : file_(std::move(file)), root_(root) {}
 
     RewriteRule read() {
         if (!root_.IsMap()) {

@@ -33,6 +33,7 @@ struct Analysed {
 // Analyses the files as one program, each compiled as its extension says.
 void analyse(Analysed& analysed, const std::vector<std::pair<std::string, std::string>>& files) {
     std::vector<std::filesystem::path> paths;
+    paths.reserve(files.size());
     for (const auto& [name, text] : files) {
         paths.push_back(analysed.directory.write(name, text));
     }

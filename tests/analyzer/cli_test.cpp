@@ -23,6 +23,7 @@ struct Run {
 Run scan(std::vector<std::string> arguments) {
     arguments.insert(arguments.begin(), "devmem-scan");
     std::vector<const char*> argv;
+    argv.reserve(arguments.size());
     for (const auto& argument : arguments) {
         argv.push_back(argument.c_str());
     }

@@ -139,6 +139,7 @@ Comparison compare(const std::vector<Expectation>& expected,
     // Expectations that say more are matched first, so that a bare `CHECK: DM002` on a line
     // with two maps does not take the finding a more precise CHECK needs.
     std::vector<const Expectation*> order;
+    order.reserve(expected.size());
     for (const auto& expectation : expected) {
         order.push_back(&expectation);
     }
