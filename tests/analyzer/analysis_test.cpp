@@ -176,6 +176,20 @@ int f(void) {
     CHECK(a.report.findings[0].function == "f");
 }
 
+TEST_CASE("an inactive open of /dev/port is a port-io DM007") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+int f(void) {
+#if defined(__alpha__)
+    return open("/dev/port", O_RDWR);
+#endif
+    return -1;
+}
+)"}});
+    REQUIRE(a.summary() == std::vector<std::string>{"DM007@7"});
+    CHECK(a.report.findings[0].category == "port-io");
+}
+
 TEST_CASE("a file that does not parse is a note and the rest is still analysed") {
     Analysed a;
     analyse(a, {{"bad.c", "int main(void) { return undeclared; }\n"},

@@ -66,6 +66,15 @@ TEST_CASE("extra arguments reach the parser") {
     CHECK_THAT(active.out, Catch::Contains("[DM001]") && !Catch::Contains("[DM007]"));
 }
 
+TEST_CASE("missing builtin headers are a configuration error naming the package") {
+    TemporaryDirectory directory;
+    const auto source = directory.write("a.c", devmem_program);
+    const auto run =
+        scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--extra-arg=-nostdinc", source.string()});
+    CHECK(run.status == exit_usage);
+    CHECK_THAT(run.err, Catch::Contains("stddef.h") && Catch::Contains("libclang-common-19-dev"));
+}
+
 TEST_CASE("usage and configuration errors exit 2") {
     CHECK(scan({}).status == exit_usage);
     CHECK(scan({"--no-such-option"}).status == exit_usage);
