@@ -18,7 +18,13 @@
 #include <unistd.h>
 #include <vector>
 
+// The stat ABI of binaries built before glibc 2.33, still exported and still interposed.
+extern "C" int __xstat(int version, const char* path, struct stat* st);
+extern "C" int __fxstat(int version, int fd, struct stat* st);
+
 namespace {
+
+constexpr int legacy_stat_version = 1; // _STAT_VER_LINUX on x86-64
 
 using Args = std::vector<std::string>;
 
@@ -66,6 +72,29 @@ int fstat_open(const Args& a) {
     fstat(dup_fd, &st);
     print_stat("fstat-dup", st);
     close(dup_fd);
+    return 0;
+}
+
+int legacy_stat(const Args& a) {
+    struct stat st;
+    if (__xstat(legacy_stat_version, a[0].c_str(), &st) != 0)
+        return report_errno("__xstat");
+    print_stat("__xstat", st);
+    int fd = open(a[0].c_str(), O_RDONLY);
+    if (fd < 0 || __fxstat(legacy_stat_version, fd, &st) != 0)
+        return report_errno("__fxstat");
+    print_stat("__fxstat", st);
+    close(fd);
+    return 0;
+}
+
+int freopen_path(const Args& a) {
+    FILE* f = freopen(a[0].c_str(), "rb", stdin);
+    if (!f)
+        return report_errno("freopen");
+    char anchor[5] = {};
+    bool read_ok = std::fseek(f, 0xF0000, SEEK_SET) == 0 && std::fread(anchor, 1, 4, f) == 4;
+    std::printf("anchor=%s\n", read_ok ? anchor : "(short read)");
     return 0;
 }
 
@@ -246,11 +275,11 @@ struct Command {
 };
 
 constexpr Command commands[] = {
-    {"stat", 1, stat_path},   {"fstat", 1, fstat_open},   {"pread", 3, pread_path},
-    {"mmap", 3, mmap_path},   {"openat", 2, openat_dir},  {"chdir-open", 2, chdir_open},
-    {"fopen", 1, fopen_path}, {"write", 1, write_path},   {"offsets", 1, offsets},
-    {"cloexec", 1, cloexec},  {"access", 2, access_path}, {"errno", 1, errno_kept},
-    {"stress", 4, stress},
+    {"stat", 1, stat_path},   {"fstat", 1, fstat_open},        {"pread", 3, pread_path},
+    {"mmap", 3, mmap_path},   {"openat", 2, openat_dir},       {"chdir-open", 2, chdir_open},
+    {"fopen", 1, fopen_path}, {"write", 1, write_path},        {"offsets", 1, offsets},
+    {"cloexec", 1, cloexec},  {"access", 2, access_path},      {"errno", 1, errno_kept},
+    {"stress", 4, stress},    {"legacy-stat", 1, legacy_stat}, {"freopen", 1, freopen_path},
 };
 
 } // namespace

@@ -103,6 +103,16 @@ TEST_CASE("fstat of a served descriptor and of its dup report a char device 1:1"
     CHECK(out.has("fstat-dup mode=20640 rdev=1:1"));
 }
 
+TEST_CASE("the pre-2.33 __xstat and __fxstat report a char device 1:1 too") {
+    Output out = shimmed({"legacy-stat", "/dev/mem"});
+    CHECK(out.has("__xstat mode=20640 rdev=1:1"));
+    CHECK(out.has("__fxstat mode=20640 rdev=1:1"));
+}
+
+TEST_CASE("freopen onto /dev/mem is served") {
+    CHECK(shimmed({"freopen", "/dev/mem"}).has("anchor=_SM_"));
+}
+
 TEST_CASE("every spelling of /dev/mem is served") {
     for (const char* path : {"/dev/mem", "//dev/mem", "/dev/./mem", "/dev/../dev/mem", "/dev//mem"})
         CHECK(shimmed({"pread", path, "0xF0000", "4"}).has(sm2_anchor));
