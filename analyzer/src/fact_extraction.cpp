@@ -16,6 +16,7 @@ namespace {
 constexpr std::array anchors{"_SM_", "_SM3_", "_DMI_", "RSD PTR ", "$PIR", "$PnP", "_32_", "_MP_"};
 constexpr std::array firmware_tables{"/sys/firmware/efi/systab", "/proc/efi/systab"};
 constexpr std::array systab_keys{"SMBIOS=", "SMBIOS3=", "ACPI20=", "ACPI="};
+constexpr std::array<std::string_view, 4> systab_names{"SMBIOS", "SMBIOS3", "ACPI20", "ACPI"};
 constexpr int max_wrapper_depth = 4;
 constexpr std::size_t max_ranges_per_site = 4;
 
@@ -191,6 +192,24 @@ private:
                     return;
                 }
             }
+            // A hand-written memcmp: `entry->anchor[i] != p[i]` (biosdecode).
+            const auto element = strip_wrappers(operand);
+            const auto parts = children(element);
+            if (clang_getCursorKind(element) != CXCursor_ArraySubscriptExpr || parts.empty()) {
+                continue;
+            }
+            const auto strings =
+                flow_.resolve_foreign(flow_.evaluate(parts.front(), function.usr), {});
+            for (const auto& value : strings.values()) {
+                if (value.kind != Value::Kind::string) {
+                    continue;
+                }
+                if (auto anchor = anchor_of_string(value.text)) {
+                    facts_.anchor_comparisons.push_back(
+                        {site_of(comparison, function, "=="), *anchor});
+                    return;
+                }
+            }
         }
     }
 
@@ -334,6 +353,10 @@ private:
             for (const auto& value : values.values()) {
                 if (value.kind != Value::Kind::string) {
                     continue;
+                }
+                // dmidecode cuts the line at '=' and compares the bare key.
+                if (std::ranges::find(systab_names, value.text) != systab_names.end()) {
+                    looks_up_table_address_ = true;
                 }
                 if (auto anchor = anchor_of_string(value.text)) {
                     facts_.anchor_comparisons.push_back({site_of(call, function, callee), *anchor});

@@ -146,6 +146,23 @@ void generate(char *table) { memcpy(table, "_SM_", 4); }
     CHECK(a.summary() == std::vector<std::string>{"DM005@5", "DM005@5"});
 }
 
+TEST_CASE("anchors in a table compared byte by byte are a scan (biosdecode)") {
+    Analysed a;
+    analyse(a, {{"m.c", R"(
+#include <stddef.h>
+struct entry { const char *anchor; size_t len; };
+static struct entry entries[] = { { "_SM3_", 5 }, { "$PnP", 4 }, { NULL, 0 } };
+static int match(const struct entry *e, const char *p) {
+    for (size_t i = 0; i < e->len; i++)
+        if (e->anchor[i] != p[i])
+            return 0;
+    return 1;
+}
+int scan(const char *p) { return match(&entries[0], p); }
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM005@7"});
+}
+
 TEST_CASE("port I/O and /dev/port are found") {
     Analysed a;
     analyse(a, {{"m.c", std::string(headers) + R"(
