@@ -19,8 +19,10 @@
 #include <vector>
 
 // The stat ABI of binaries built before glibc 2.33, still exported and still interposed.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" int __xstat(int version, const char* path, struct stat* st);
 extern "C" int __fxstat(int version, int fd, struct stat* st);
+// NOLINTEND(bugprone-reserved-identifier)
 
 namespace {
 
