@@ -244,6 +244,60 @@ bool DataFlow::record_call_site(const CallSite& site) {
     return !known;
 }
 
+bool DataFlow::record_call(CXCursor call, const std::string& function) {
+    bool changed = false;
+    const auto arguments = call_arguments(call);
+    for (const auto& target : targets_of(call, function)) {
+        if (target.definition != nullptr) {
+            changed = record_call_site({call, function, target.definition->usr}) || changed;
+        }
+        if (target.is_stream_member && target.api != nullptr && target.api->kind == ApiKind::open &&
+            target.api->name == "open" && !arguments.empty()) {
+            ValueSet streams;
+            for (const auto& path : evaluate(arguments[0], function).values()) {
+                streams.insert(Value::of_descriptor(path));
+            }
+            changed = assign(member_call_object(call), streams) || changed;
+        }
+        const bool copies_string =
+            target.name == "strcpy" || target.name == "strncpy" || target.name == "strlcpy";
+        if (copies_string && arguments.size() >= 2) {
+            changed = assign(arguments[0], evaluate(arguments[1], function)) || changed;
+        }
+        if ((target.name == "snprintf" || target.name == "sprintf") && arguments.size() >= 2) {
+            const std::size_t format = target.name == "snprintf" ? 2 : 1;
+            changed =
+                assign(arguments[0], formatted_string(arguments, format, function)) || changed;
+        }
+    }
+    return changed;
+}
+
+ValueSet DataFlow::formatted_string(const std::vector<CXCursor>& arguments, std::size_t format,
+                                    const std::string& function) const {
+    if (format >= arguments.size()) {
+        return ValueSet(Value::unknown_value());
+    }
+    auto single_string = [&](CXCursor argument) -> std::optional<std::string> {
+        const auto values = evaluate(argument, function);
+        if (values.values().size() != 1 || values.values()[0].kind != Value::Kind::string) {
+            return std::nullopt;
+        }
+        return values.values()[0].text;
+    };
+    const auto pattern = single_string(arguments[format]);
+    std::vector<std::string> strings;
+    for (std::size_t i = format + 1; i < arguments.size(); ++i) {
+        const auto text = single_string(arguments[i]);
+        if (!text) {
+            return ValueSet(Value::unknown_value());
+        }
+        strings.push_back(*text);
+    }
+    const auto text = pattern ? format_strings(*pattern, strings) : std::nullopt;
+    return ValueSet(text ? Value::of_string(*text) : Value::unknown_value());
+}
+
 bool DataFlow::visit_function(const FunctionDefinition& function) {
     bool changed = false;
     const auto& self = function.usr;
@@ -270,10 +324,12 @@ bool DataFlow::visit_function(const FunctionDefinition& function) {
         case CXCursor_UnaryOperator: {
             const auto op = clang_getCursorUnaryOperatorKind(cursor);
             const auto parts = children(cursor);
-            // Whatever a pointer to it or an increment does is not tracked: give up on it.
-            if (!parts.empty() && op != CXUnaryOperator_Deref && op != CXUnaryOperator_Minus &&
-                op != CXUnaryOperator_Not && op != CXUnaryOperator_LNot &&
-                op != CXUnaryOperator_Plus) {
+            // What is done through a pointer to a variable, or by ++/--, is not tracked.
+            const bool escapes_or_changes =
+                op == CXUnaryOperator_AddrOf || op == CXUnaryOperator_PreInc ||
+                op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreDec ||
+                op == CXUnaryOperator_PostDec;
+            if (!parts.empty() && escapes_or_changes) {
                 changed = forget(parts.front()) || changed;
             }
             break;
@@ -285,53 +341,9 @@ bool DataFlow::visit_function(const FunctionDefinition& function) {
             }
             break;
         }
-        case CXCursor_CallExpr: {
-            const auto arguments = call_arguments(cursor);
-            for (const auto& target : targets_of(cursor, self)) {
-                if (target.definition != nullptr) {
-                    changed = record_call_site({cursor, self, target.definition->usr}) || changed;
-                }
-                if (target.is_stream_member && target.api != nullptr &&
-                    target.api->kind == ApiKind::open && target.api->name == "open" &&
-                    !arguments.empty()) {
-                    ValueSet streams;
-                    for (const auto& path : evaluate(arguments[0], self).values()) {
-                        streams.insert(Value::of_descriptor(path));
-                    }
-                    changed = assign(member_call_object(cursor), streams) || changed;
-                }
-                if ((target.name == "strcpy" || target.name == "strncpy" ||
-                     target.name == "strlcpy") &&
-                    arguments.size() >= 2) {
-                    changed = assign(arguments[0], evaluate(arguments[1], self)) || changed;
-                }
-                if ((target.name == "snprintf" || target.name == "sprintf") &&
-                    arguments.size() >= 2) {
-                    const std::size_t format = target.name == "snprintf" ? 2 : 1;
-                    ValueSet formatted(Value::unknown_value());
-                    if (format < arguments.size()) {
-                        const auto pattern = evaluate(arguments[format], self);
-                        std::vector<std::string> strings;
-                        for (std::size_t i = format + 1; i < arguments.size(); ++i) {
-                            const auto value = evaluate(arguments[i], self);
-                            if (value.values().size() == 1 &&
-                                value.values()[0].kind == Value::Kind::string) {
-                                strings.push_back(value.values()[0].text);
-                            }
-                        }
-                        if (pattern.values().size() == 1 &&
-                            pattern.values()[0].kind == Value::Kind::string &&
-                            strings.size() + format + 1 == arguments.size()) {
-                            if (auto text = format_strings(pattern.values()[0].text, strings)) {
-                                formatted = ValueSet(Value::of_string(*text));
-                            }
-                        }
-                    }
-                    changed = assign(arguments[0], formatted) || changed;
-                }
-            }
+        case CXCursor_CallExpr:
+            changed = record_call(cursor, self) || changed;
             break;
-        }
         default:
             break;
         }

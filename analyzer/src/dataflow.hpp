@@ -68,6 +68,11 @@ private:
     // call sites are collected in every round.
     bool record_call_site(const CallSite& site);
     bool visit_function(const FunctionDefinition& function);
+    // What a call does to the store: stream opens, strcpy/snprintf into a buffer.
+    bool record_call(CXCursor call, const std::string& function);
+    // sprintf's result when the format and every argument are known strings.
+    ValueSet formatted_string(const std::vector<CXCursor>& arguments, std::size_t format,
+                              const std::string& function) const;
     ValueSet evaluate_call(CXCursor call, const std::string& function) const;
     ValueSet evaluate_reference(CXCursor expression, const std::string& function) const;
     ValueSet evaluate_operator(CXCursor expression, const std::string& function) const;

@@ -256,3 +256,20 @@ int is_smbios(const char *line) { return strncmp(line, "SMBIOS3=", 8) == 0; }
 )"}});
     CHECK(looked_up.summary() == std::vector<std::string>{"DM006@5"});
 }
+
+TEST_CASE("paths copied or formatted into buffers are followed") {
+    Analysed a;
+    analyse(a, {{"m.c", std::string(headers) + R"(
+#include <stdio.h>
+#include <string.h>
+int main(void) {
+    char copied[16], formatted[16], unknown[16];
+    strcpy(copied, "/dev/mem");
+    snprintf(formatted, sizeof formatted, "/dev/%s", "kmem");
+    snprintf(unknown, sizeof unknown, "/dev/%d", 3);
+    return open(copied, O_RDONLY) + open(formatted, O_RDONLY) + open(unknown, O_RDONLY);
+}
+)"}});
+    REQUIRE(a.summary() == std::vector<std::string>{"DM001@12", "DM001@12"});
+    CHECK(a.report.findings[1].message == "'open' opens /dev/kmem");
+}
