@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-ParseResult parse(std::vector<std::string> args) {
+ParseResult parse(const std::vector<std::string>& args) {
     return parse_arguments(args);
 }
 
