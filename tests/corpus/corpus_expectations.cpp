@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
+#include <cctype>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace devmem::corpus {
 
@@ -48,41 +48,66 @@ Expectation parse_check(const std::string& file, unsigned line, const std::strin
     return expectation;
 }
 
+std::string trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    const auto last = text.find_last_not_of(" \t\r");
+    return first == std::string_view::npos ? std::string{}
+                                           : std::string(text.substr(first, last - first + 1));
+}
+
+// `rest` follows the word CHECK: `: RULE keys`, `@+N: ...` or `@-N: ...`. Anything else (the
+// word in prose) is not an annotation. The body ends at the next comment marker.
+std::optional<Expectation> parse_check_at(const std::string& file, unsigned line,
+                                          std::string_view rest) {
+    long target = line;
+    if (rest.starts_with("@+") || rest.starts_with("@-")) {
+        const bool below = rest[1] == '+';
+        std::size_t digits = 2;
+        while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) {
+            ++digits;
+        }
+        if (digits == 2) {
+            throw AnnotationError(fmt::format("{}:{}: CHECK@ needs a line offset", file, line));
+        }
+        const long offset = std::stol(std::string(rest.substr(2, digits - 2)));
+        target += below ? offset : -offset;
+        rest.remove_prefix(digits);
+    }
+    if (!rest.starts_with(":")) {
+        return std::nullopt;
+    }
+    rest.remove_prefix(1);
+    rest = rest.substr(0, std::min(rest.find("//"), rest.find("*/")));
+    if (target < 1) {
+        throw AnnotationError(fmt::format("{}:{}: CHECK points before the first line", file, line));
+    }
+    return parse_check(file, static_cast<unsigned>(target), trim(rest));
+}
+
 } // namespace
 
 ProgramExpectations parse_annotations(const std::string& file, const std::string& text) {
-    static const std::regex check(R"(CHECK(@([+-])(\d+))?:\s*((?:(?!//|\*/).)*))");
-    static const std::regex xfail(R"(XFAIL:\s*(.*))");
     ProgramExpectations program;
     std::istringstream lines(text);
     unsigned number = 0;
     for (std::string line; std::getline(lines, line);) {
         ++number;
-        const auto comment = line.find("//");
-        const auto block = line.find("/*");
-        const auto start = std::min(comment, block);
+        const auto start = std::min(line.find("//"), line.find("/*"));
         if (start == std::string::npos) {
             continue;
         }
-        const auto annotations = line.substr(start);
-        std::smatch xfail_match;
-        if (std::regex_search(annotations, xfail_match, xfail) && !program.xfail_reason) {
-            program.xfail_reason = xfail_match[1].str();
+        const std::string_view comments = std::string_view(line).substr(start);
+        if (const auto xfail = comments.find("XFAIL:");
+            xfail != std::string_view::npos && !program.xfail_reason) {
+            auto reason = comments.substr(xfail + 6);
+            reason = reason.substr(0, reason.find("*/"));
+            program.xfail_reason = trim(reason);
         }
-        for (std::sregex_iterator it(annotations.begin(), annotations.end(), check), end; it != end;
-             ++it) {
-            const auto& match = *it;
-            long target = number;
-            if (match[1].matched) {
-                const long offset = std::stol(match[3].str());
-                target += match[2].str() == "+" ? offset : -offset;
+        for (auto at = comments.find("CHECK"); at != std::string_view::npos;
+             at = comments.find("CHECK", at + 5)) {
+            if (auto check = parse_check_at(file, number, comments.substr(at + 5))) {
+                program.expectations.push_back(std::move(*check));
             }
-            if (target < 1) {
-                throw AnnotationError(
-                    fmt::format("{}:{}: CHECK points before the first line", file, number));
-            }
-            program.expectations.push_back(
-                parse_check(file, static_cast<unsigned>(target), match[4].str()));
         }
     }
     return program;
