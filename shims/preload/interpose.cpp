@@ -262,7 +262,7 @@ DEVMEM_EXPORT int lstat(const char* path, struct stat* st) {
 
 DEVMEM_EXPORT int fstat(int fd, struct stat* st) {
     int result = DEVMEM_NEXT(fstat)(fd, st);
-    disguise_if_served(result, st);
+    disguise_if_served(fd, result, st);
     return result;
 }
 
@@ -288,7 +288,7 @@ DEVMEM_EXPORT int lstat64(const char* path, struct stat64* st) {
 
 DEVMEM_EXPORT int fstat64(int fd, struct stat64* st) {
     int result = DEVMEM_NEXT(fstat64)(fd, st);
-    disguise_if_served(result, st);
+    disguise_if_served(fd, result, st);
     return result;
 }
 
@@ -302,11 +302,14 @@ DEVMEM_EXPORT int fstatat64(int dirfd, const char* path, struct stat64* st, int 
 
 DEVMEM_EXPORT int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* stx) {
     auto real = [=](const char* p) { return DEVMEM_NEXT(statx)(dirfd, p, flags, mask, stx); };
-    Target target = empty_path(path, flags) ? Target::none : classify(dirfd, path);
+    bool of_descriptor = empty_path(path, flags);
+    Target target = of_descriptor ? Target::none : classify(dirfd, path);
     if (target == Target::none) {
         int result = real(path);
         if (result == 0 && S_ISREG(stx->stx_mode) &&
-            is_served_image(makedev(stx->stx_dev_major, stx->stx_dev_minor), stx->stx_ino))
+            is_image_descriptor(of_descriptor ? dirfd : -1,
+                                makedev(stx->stx_dev_major, stx->stx_dev_minor), stx->stx_ino,
+                                stx->stx_nlink))
             disguise_statx(stx);
         return result;
     }
@@ -332,7 +335,7 @@ DEVMEM_EXPORT int __lxstat(int version, const char* path, struct stat* st) {
 // NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __fxstat(int version, int fd, struct stat* st) {
     int result = DEVMEM_NEXT(__fxstat)(version, fd, st);
-    disguise_if_served(result, st);
+    disguise_if_served(fd, result, st);
     return result;
 }
 
@@ -363,7 +366,7 @@ DEVMEM_EXPORT int __lxstat64(int version, const char* path, struct stat64* st) {
 // NOLINTNEXTLINE(bugprone-reserved-identifier)
 DEVMEM_EXPORT int __fxstat64(int version, int fd, struct stat64* st) {
     int result = DEVMEM_NEXT(__fxstat64)(version, fd, st);
-    disguise_if_served(result, st);
+    disguise_if_served(fd, result, st);
     return result;
 }
 

@@ -21,6 +21,19 @@ int reopen(int fd, int flags) {
 
 } // namespace
 
+bool is_image_descriptor(int fd, dev_t dev, ino_t ino, nlink_t links) {
+    if (is_served_image(dev, ino))
+        return true;
+    if (links != 0 || fd < 0)
+        return false;
+    constexpr char image_link[] = "/memfd:" DEVMEM_IMAGE_MEMFD_NAME " (deleted)";
+    char link[sizeof image_link];
+    int saved_errno = errno;
+    ssize_t n = readlink(ProcFdPath(fd).text, link, sizeof link);
+    errno = saved_errno;
+    return n == ssize_t(sizeof image_link - 1) && memcmp(link, image_link, size_t(n)) == 0;
+}
+
 int open_served(const Settings& settings, Target target, const char* op, const char* path,
                 int flags) {
     int saved_errno = errno;

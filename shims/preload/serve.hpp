@@ -108,9 +108,15 @@ template <typename Stat> void describe_device(Stat* st, Target target) {
     st->st_blksize = 4096;
 }
 
+// Whether fd is a descriptor of an image: this process's, known by identity without a syscall,
+// or one inherited across exec from a shimmed parent, whose memfd this process did not make.
+// Only unlinked files, as memfds are, cost a readlink. Preserves errno.
+bool is_image_descriptor(int fd, dev_t dev, ino_t ino, nlink_t links);
+
 // A descriptor of the image reports itself as the device it stands for.
-template <typename Stat> void disguise_if_served(int result, Stat* st) {
-    if (result == 0 && S_ISREG(st->st_mode) && is_served_image(st->st_dev, st->st_ino)) {
+template <typename Stat> void disguise_if_served(int fd, int result, Stat* st) {
+    if (result == 0 && S_ISREG(st->st_mode) &&
+        is_image_descriptor(fd, st->st_dev, st->st_ino, st->st_nlink)) {
         st->st_mode = S_IFCHR | 0640;
         st->st_rdev = makedev(1, 1);
         st->st_size = 0;

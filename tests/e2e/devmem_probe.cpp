@@ -62,6 +62,24 @@ int stat_path(const Args& a) {
     return 0;
 }
 
+int fstat_fd(const Args& a) {
+    struct stat st;
+    if (fstat(int(number(a[0])), &st) != 0)
+        return report_errno("fstat");
+    print_stat("fstat", st);
+    return 0;
+}
+
+// A served descriptor inherited across exec, where the new image has a different memfd.
+int exec_inherit(const Args& a) {
+    int fd = open(a[0].c_str(), O_RDONLY);
+    if (fd < 0)
+        return report_errno("open");
+    std::string fd_text = std::to_string(fd);
+    execl("/proc/self/exe", "devmem-probe", "fstat-fd", fd_text.c_str(), nullptr);
+    return report_errno("exec");
+}
+
 int fstat_open(const Args& a) {
     int fd = open(a[0].c_str(), O_RDONLY);
     if (fd < 0)
@@ -277,11 +295,15 @@ struct Command {
 };
 
 constexpr Command commands[] = {
-    {"stat", 1, stat_path},   {"fstat", 1, fstat_open},        {"pread", 3, pread_path},
-    {"mmap", 3, mmap_path},   {"openat", 2, openat_dir},       {"chdir-open", 2, chdir_open},
-    {"fopen", 1, fopen_path}, {"write", 1, write_path},        {"offsets", 1, offsets},
-    {"cloexec", 1, cloexec},  {"access", 2, access_path},      {"errno", 1, errno_kept},
-    {"stress", 4, stress},    {"legacy-stat", 1, legacy_stat}, {"freopen", 1, freopen_path},
+    {"stat", 1, stat_path},       {"fstat", 1, fstat_open},
+    {"pread", 3, pread_path},     {"mmap", 3, mmap_path},
+    {"openat", 2, openat_dir},    {"chdir-open", 2, chdir_open},
+    {"fopen", 1, fopen_path},     {"write", 1, write_path},
+    {"offsets", 1, offsets},      {"cloexec", 1, cloexec},
+    {"access", 2, access_path},   {"errno", 1, errno_kept},
+    {"fstat-fd", 1, fstat_fd},    {"exec-inherit", 1, exec_inherit},
+    {"stress", 4, stress},        {"legacy-stat", 1, legacy_stat},
+    {"freopen", 1, freopen_path},
 };
 
 } // namespace

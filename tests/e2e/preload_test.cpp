@@ -103,6 +103,10 @@ TEST_CASE("fstat of a served descriptor and of its dup report a char device 1:1"
     CHECK(out.has("fstat-dup mode=20640 rdev=1:1"));
 }
 
+TEST_CASE("a served descriptor inherited across exec still reports a char device 1:1") {
+    CHECK(shimmed({"exec-inherit", "/dev/mem"}).has("fstat mode=20640 rdev=1:1"));
+}
+
 TEST_CASE("the pre-2.33 __xstat and __fxstat report a char device 1:1 too") {
     Output out = shimmed({"legacy-stat", "/dev/mem"});
     CHECK(out.has("__xstat mode=20640 rdev=1:1"));

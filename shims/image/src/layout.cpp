@@ -212,7 +212,7 @@ devmem_status devmem_write_image(int fd, const devmem_source* source, const devm
 
 int devmem_create_image_memfd(const devmem_source* source, const devmem_layout* layout,
                               devmem_status* status) {
-    int fd = memfd_create("devmem-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    int fd = memfd_create(DEVMEM_IMAGE_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     *status = fd < 0 ? DEVMEM_ERR_IO : devmem_write_image(fd, source, layout);
     if (*status == DEVMEM_OK && fcntl(fd, F_ADD_SEALS, all_seals) != 0)
         *status = DEVMEM_ERR_IO;

@@ -180,6 +180,9 @@ enum devmem_status devmem_plan_layout(const struct devmem_source* source,
 enum devmem_status devmem_write_image(int fd, const struct devmem_source* source,
                                       const struct devmem_layout* layout);
 
+/* The memfd name of an image, by which a process recognises one inherited across exec. */
+#define DEVMEM_IMAGE_MEMFD_NAME "devmem-image"
+
 /* A sealed memfd holding the image: reads, mmaps and private mappings work, writes fail with
  * EPERM. Returns the fd (close-on-exec) or -1 with *status set. */
 int devmem_create_image_memfd(const struct devmem_source* source,
