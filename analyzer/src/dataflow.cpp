@@ -249,7 +249,7 @@ bool DataFlow::record_call(CXCursor call, const std::string& function) {
     const auto arguments = call_arguments(call);
     for (const auto& target : targets_of(call, function)) {
         if (target.definition != nullptr) {
-            changed = record_call_site({call, function, target.definition->usr}) || changed;
+            changed = record_call_site({call, function, target.definition->id}) || changed;
         }
         if (target.is_stream_member && target.api != nullptr && target.api->kind == ApiKind::open &&
             target.api->name == "open" && !arguments.empty()) {
@@ -300,7 +300,7 @@ ValueSet DataFlow::formatted_string(const std::vector<CXCursor>& arguments, std:
 
 bool DataFlow::visit_function(const FunctionDefinition& function) {
     bool changed = false;
-    const auto& self = function.usr;
+    const auto& self = function.id;
     visit_descendants(function.cursor, [&](CXCursor cursor) {
         switch (clang_getCursorKind(cursor)) {
         case CXCursor_VarDecl:
@@ -358,7 +358,7 @@ bool DataFlow::record_member_initializers(const FunctionDefinition& constructor)
         if (clang_getCursorKind(child) == CXCursor_MemberRef) {
             field = clang_getCursorReferenced(child);
         } else if (!clang_Cursor_isNull(field) && clang_isExpression(clang_getCursorKind(child))) {
-            changed = update(usr(field), evaluate(child, constructor.usr)) || changed;
+            changed = update(usr(field), evaluate(child, constructor.id)) || changed;
             field = clang_getNullCursor();
         }
     }
@@ -460,7 +460,8 @@ ValueSet DataFlow::evaluate_reference(CXCursor expression, const std::string& fu
     switch (clang_getCursorKind(declaration)) {
     case CXCursor_ParmDecl: {
         const auto owner = clang_getCursorSemanticParent(declaration);
-        if (usr(owner) == function) {
+        const auto* current = program_.find_function(function);
+        if (current != nullptr && usr(owner) == current->usr) {
             if (const auto index = parameter_index(owner, declaration)) {
                 values.insert(Value::of_parameter(function, *index, spelling(declaration)));
             }
@@ -527,9 +528,10 @@ ValueSet DataFlow::evaluate_operator(CXCursor expression, const std::string& fun
 std::vector<CallTarget> DataFlow::targets_of(CXCursor call, const std::string& function) const {
     const auto declaration = clang_getCursorReferenced(call);
     const auto kind = clang_getCursorKind(declaration);
-    auto named = [&](const std::string& id, const std::string& name) {
+    const auto caller_file = location_of(call).file;
+    auto named = [&](const std::string& function_usr, const std::string& name) {
         CallTarget target{name};
-        target.definition = program_.find_function(id);
+        target.definition = program_.definition_for_call(function_usr, caller_file);
         if (target.definition == nullptr) {
             target.api = find_api(name);
         }
@@ -570,10 +572,10 @@ ValueSet DataFlow::evaluate_call(CXCursor call, const std::string& function) con
     ValueSet result;
     for (const auto& target : targets_of(call, function)) {
         if (target.definition != nullptr) {
-            const auto returned = returns_.find(target.definition->usr);
+            const auto returned = returns_.find(target.definition->id);
             if (returned != returns_.end()) {
                 result.insert_all(
-                    substitute(returned->second, {call, function, target.definition->usr}));
+                    substitute(returned->second, {call, function, target.definition->id}));
             }
             continue;
         }

@@ -18,8 +18,8 @@ namespace devmem::scan::detail {
 
 struct CallSite {
     CXCursor call;
-    std::string caller; // USR
-    std::string callee; // USR
+    std::string caller; // FunctionDefinition::id
+    std::string callee; // FunctionDefinition::id
 };
 
 // Who a call goes to: a function of the program, or a library API by name.

@@ -139,7 +139,7 @@ private:
             if (clang_getCursorKind(cursor) != CXCursor_CallExpr) {
                 return;
             }
-            for (const auto& target : flow_.targets_of(cursor, function.usr)) {
+            for (const auto& target : flow_.targets_of(cursor, function.id)) {
                 if (target.api != nullptr &&
                     (target.api->kind == ApiKind::seek || target.api->kind == ApiKind::read)) {
                     positioning_calls.push_back(
@@ -157,7 +157,7 @@ private:
             if (kind == CXCursor_BinaryOperator) {
                 collect_integer_comparison(cursor, function);
             } else if (kind == CXCursor_CallExpr) {
-                for (const auto& target : flow_.targets_of(cursor, function.usr)) {
+                for (const auto& target : flow_.targets_of(cursor, function.id)) {
                     collect_call(cursor, target, function, positioning_calls);
                 }
             }
@@ -182,7 +182,7 @@ private:
             return;
         }
         for (const auto operand : children(comparison)) {
-            for (const auto& value : flow_.evaluate(operand, function.usr).values()) {
+            for (const auto& value : flow_.evaluate(operand, function.id).values()) {
                 if (value.kind != Value::Kind::number) {
                     continue;
                 }
@@ -199,7 +199,7 @@ private:
                 continue;
             }
             const auto strings =
-                flow_.resolve_foreign(flow_.evaluate(parts.front(), function.usr), {});
+                flow_.resolve_foreign(flow_.evaluate(parts.front(), function.id), {});
             for (const auto& value : strings.values()) {
                 if (value.kind != Value::Kind::string) {
                     continue;
@@ -220,7 +220,7 @@ private:
             if (index == none || static_cast<std::size_t>(index) >= arguments.size()) {
                 return ValueSet(Value::unknown_value());
             }
-            return flow_.evaluate(arguments[index], function.usr);
+            return flow_.evaluate(arguments[index], function.id);
         };
         if (target.name == "syscall" && target.api == nullptr && !arguments.empty()) {
             if (const auto number = argument(0).single_number()) {
@@ -251,7 +251,7 @@ private:
             break;
         case ApiKind::read: {
             ValueSet descriptors = target.is_stream_member
-                                       ? flow_.evaluate(member_call_object(call), function.usr)
+                                       ? flow_.evaluate(member_call_object(call), function.id)
                                        : argument(api.descriptor);
             ValueSet lengths = argument(api.length);
             if (api.count != none) {
@@ -296,7 +296,7 @@ private:
         const auto arguments = call_arguments(last->call);
         if (last->api->whence != none &&
             static_cast<std::size_t>(last->api->whence) < arguments.size()) {
-            const auto whence = flow_.evaluate(arguments[last->api->whence], function.usr);
+            const auto whence = flow_.evaluate(arguments[last->api->whence], function.id);
             if (whence.single_number() != std::optional<std::uint64_t>(0)) {
                 return ValueSet(Value::unknown_value());
             }
@@ -304,7 +304,7 @@ private:
         if (static_cast<std::size_t>(last->api->offset) >= arguments.size()) {
             return ValueSet(Value::unknown_value());
         }
-        return flow_.evaluate(arguments[last->api->offset], function.usr);
+        return flow_.evaluate(arguments[last->api->offset], function.id);
     }
 
     static bool opened_locally(CXCursor read, const ApiEntry& api, bool stream_member,
@@ -349,7 +349,7 @@ private:
                                 const std::vector<CXCursor>& arguments,
                                 const FunctionDefinition& function) {
         for (const auto argument : arguments) {
-            const auto values = flow_.resolve_foreign(flow_.evaluate(argument, function.usr), {});
+            const auto values = flow_.resolve_foreign(flow_.evaluate(argument, function.id), {});
             for (const auto& value : values.values()) {
                 if (value.kind != Value::Kind::string) {
                     continue;
@@ -388,7 +388,7 @@ private:
             return;
         }
         const bool range_from_callers =
-            access.offsets.depends_on(function.usr) || access.lengths.depends_on(function.usr);
+            access.offsets.depends_on(function.id) || access.lengths.depends_on(function.id);
         PhysicalAccessFact fact{access.kind,
                                 site_of(access.call, function, access.callee),
                                 device->first,
@@ -399,9 +399,9 @@ private:
             ValueSet both = access.offsets;
             both.insert_all(access.lengths);
             fact.dependence = fmt::format("parameter {} of '{}'",
-                                          parameter_names(both, function.usr), function.name);
+                                          parameter_names(both, function.id), function.name);
             facts_.physical_accesses.push_back(fact);
-            std::set<std::string> visited{function.usr};
+            std::set<std::string> visited{function.id};
             report_call_sites(function, access, fact, max_wrapper_depth, visited);
             return;
         }
@@ -424,7 +424,7 @@ private:
         if (depth == 0) {
             return;
         }
-        for (const auto& site : flow_.call_sites_of(function.usr)) {
+        for (const auto& site : flow_.call_sites_of(function.id)) {
             const auto* caller = flow_.program().find_function(site.caller);
             if (caller == nullptr) {
                 continue;
@@ -444,8 +444,8 @@ private:
                 {wrapper_access.site.location,
                  fmt::format("'{}' {} the device here", wrapper_access.site.function,
                              access.kind == PhysicalAccessFact::Kind::map ? "maps" : "reads")});
-            const auto ranges = ranges_of(flow_.resolve_foreign(outer.offsets, caller->usr),
-                                          flow_.resolve_foreign(outer.lengths, caller->usr));
+            const auto ranges = ranges_of(flow_.resolve_foreign(outer.offsets, caller->id),
+                                          flow_.resolve_foreign(outer.lengths, caller->id));
             if (ranges) {
                 for (const auto& range : *ranges) {
                     facts_.physical_accesses.push_back({access.kind,
@@ -455,16 +455,16 @@ private:
                                                         {},
                                                         trace});
                 }
-            } else if ((outer.offsets.depends_on(caller->usr) ||
-                        outer.lengths.depends_on(caller->usr)) &&
-                       visited.insert(caller->usr).second) {
+            } else if ((outer.offsets.depends_on(caller->id) ||
+                        outer.lengths.depends_on(caller->id)) &&
+                       visited.insert(caller->id).second) {
                 report_call_sites(*caller, outer, wrapper_access, depth - 1, visited);
             }
         }
     }
 
     void note_systab_key(CXCursor literal, const FunctionDefinition& function) {
-        for (const auto& value : flow_.evaluate(literal, function.usr).values()) {
+        for (const auto& value : flow_.evaluate(literal, function.id).values()) {
             if (value.kind == Value::Kind::string &&
                 std::ranges::any_of(systab_keys, [&](std::string_view key) {
                     return value.text.starts_with(key);

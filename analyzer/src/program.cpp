@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace devmem::scan::detail {
 
 namespace {
@@ -94,9 +96,31 @@ Program::~Program() {
     clang_disposeIndex(index_);
 }
 
-const FunctionDefinition* Program::find_function(const std::string& usr) const {
-    const auto it = functions_.find(usr);
+const FunctionDefinition* Program::find_function(const std::string& id) const {
+    const auto it = functions_.find(id);
     return it == functions_.end() ? nullptr : &it->second;
+}
+
+const FunctionDefinition* Program::definition_for_call(const std::string& usr,
+                                                       const std::string& caller_file) const {
+    const auto candidates = ids_by_usr_.find(usr);
+    if (candidates == ids_by_usr_.end()) {
+        return nullptr;
+    }
+    const FunctionDefinition* nearest = nullptr;
+    std::size_t nearest_shared = 0;
+    for (const auto& id : candidates->second) {
+        const auto& definition = functions_.at(id);
+        const auto& file = location_of(definition.cursor).file;
+        const auto shared = static_cast<std::size_t>(
+            std::mismatch(file.begin(), file.end(), caller_file.begin(), caller_file.end()).first -
+            file.begin());
+        if (nearest == nullptr || shared > nearest_shared) {
+            nearest = &definition;
+            nearest_shared = shared;
+        }
+    }
+    return nearest;
 }
 
 const TraceNote* Program::macro_expanded_at(const SourceLocation& location) const {
@@ -128,9 +152,15 @@ void Program::index_unit(const TranslationUnit& unit) {
                 return CXChildVisit_Continue;
             }
             if (is_function_definition(cursor)) {
-                auto id = usr(cursor);
-                program->functions_.try_emplace(
-                    id, FunctionDefinition{cursor, id, spelling(cursor), unit->confidence});
+                auto function_usr = usr(cursor);
+                const auto file = location_of(cursor).file;
+                auto id = function_usr + "#" + file;
+                if (program->functions_
+                        .try_emplace(id, FunctionDefinition{cursor, id, function_usr,
+                                                            spelling(cursor), unit->confidence})
+                        .second) {
+                    program->ids_by_usr_[function_usr].push_back(id);
+                }
                 return CXChildVisit_Continue;
             }
             if (kind == CXCursor_VarDecl && clang_getCursorKind(parent) != CXCursor_FunctionDecl &&

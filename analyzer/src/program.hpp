@@ -16,6 +16,8 @@ namespace devmem::scan::detail {
 
 struct FunctionDefinition {
     CXCursor cursor;
+    // The USR and the file: programs scanned together may each define `main` or `mem_chunk`.
+    std::string id;
     std::string usr;
     std::string name;
     Confidence confidence = Confidence::high;
@@ -37,7 +39,11 @@ public:
 
     const std::vector<TranslationUnit>& units() const { return units_; }
     const std::map<std::string, FunctionDefinition>& functions() const { return functions_; }
-    const FunctionDefinition* find_function(const std::string& usr) const;
+    const FunctionDefinition* find_function(const std::string& id) const;
+    // The definition a call from `caller_file` reaches: the only one, or among several with one
+    // USR (separate programs scanned together) the one nearest to the caller in the tree.
+    const FunctionDefinition* definition_for_call(const std::string& usr,
+                                                  const std::string& caller_file) const;
     // File-scope variable declarations with an initializer, in every unit.
     const std::vector<CXCursor>& global_initializers() const { return global_initializers_; }
     // Fields declared with a default member initializer (`std::string dev = "/dev/mem";`).
@@ -51,6 +57,7 @@ private:
     CXIndex index_ = nullptr;
     std::vector<TranslationUnit> units_;
     std::map<std::string, FunctionDefinition> functions_;
+    std::map<std::string, std::vector<std::string>> ids_by_usr_;
     std::vector<CXCursor> global_initializers_;
     std::vector<CXCursor> field_initializers_;
     std::map<SourceLocation, TraceNote> macro_expansions_;
