@@ -273,3 +273,27 @@ int main(void) {
     REQUIRE(a.summary() == std::vector<std::string>{"DM001@12", "DM001@12"});
     CHECK(a.report.findings[1].message == "'open' opens /dev/kmem");
 }
+
+TEST_CASE("programs scanned together keep their own functions of the same name") {
+    const std::string wrapper = std::string(headers) + R"(
+void *chunk(const char *dev, off_t base, size_t len) {
+    return mmap(0, len, PROT_READ, MAP_SHARED, open(dev, O_RDONLY), base);
+}
+)";
+    const std::string caller = R"(
+#include <stddef.h>
+#include <sys/types.h>
+void *chunk(const char *dev, off_t base, size_t len);
+int main(void) { return chunk(DEVICE, 0xF0000, 0x10000) != 0; }
+)";
+    Analysed a;
+    analyse(a, {{"one/wrap.c", wrapper},
+                {"one/main.c", "#define DEVICE \"/dev/mem\"\n" + caller},
+                {"two/wrap.c", wrapper},
+                {"two/main.c", "#define DEVICE \"/tmp/image\"\n" + caller}});
+    CHECK(a.summary() ==
+          std::vector<std::string>{"DM002@6 bios-area", "DM002@6 unknown", "DM001@6"});
+    for (const auto& finding : a.report.findings) {
+        CHECK(finding.location.file.find("/one/") != std::string::npos);
+    }
+}
