@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs the real dmidecode/biosdecode through devmem-shim and compares with --from-dump.
+"""Runs the real dmidecode, biosdecode, vpddecode and ownership through devmem-shim and compares
+with what they decode from the dump or from an exported image.
 
 Every check also runs the command once without the shim, where it must fail: a preload that
 silently did not load cannot pass. That control never opens a real /dev/mem: where one exists
@@ -179,6 +180,36 @@ def check_acpi(args):
     control_fails([args.biosdecode])
 
 
+# What vpddecode and ownership print on an image that has only what /sys/firmware exposes:
+# neither an IBM VPD structure nor a Compaq ownership tag is there, so they report nothing found.
+LEGACY_SCANNER_OUTPUT = {
+    "vpddecode": [r"# vpddecode [0-9.]+", r"# No VPD structure found, sorry\."],
+    "ownership": [],
+}
+
+
+def reports_nothing_found(tool, run):
+    patterns = LEGACY_SCANNER_OUTPUT[os.path.basename(tool)]
+    return (run.status == 0 and not run.stderr and len(run.stdout) == len(patterns)
+            and all(re.fullmatch(p, line) for p, line in zip(patterns, run.stdout)))
+
+
+def check_legacy_scanner(args, tool):
+    """tool through the shim prints exactly what tool -d prints on the exported image."""
+    source = ["--firmware" if os.path.isdir(args.source) else "--dump", args.source]
+    with tempfile.TemporaryDirectory() as tmp:
+        image = os.path.join(tmp, "image.bin")
+        exported = Run([args.launcher] + source + ["--export-image", image])
+        if exported.status != 0:
+            fail("--export-image failed", exported)
+        expected = Run([tool, "-d", image])
+    actual = Run([args.launcher] + source + ["--", tool])
+    expect_same(expected, actual)
+    if not reports_nothing_found(tool, actual):
+        fail(f"{tool} did not report a machine without its structures", actual)
+    control_fails([tool])
+
+
 def check_refused(args):
     """A malformed source: the launcher refuses it, the bare preload denies /dev/mem."""
     launched = Run([args.launcher, "--dump", args.source, "--", args.dmidecode, "--no-sysfs"])
@@ -193,7 +224,9 @@ def check_refused(args):
 
 CHECKS = {"dump": check_dump, "sysfs": check_sysfs, "firmware": check_firmware,
           "roundtrip": check_roundtrip, "biosdecode": check_biosdecode,
-          "export": check_export, "acpi": check_acpi, "refused": check_refused}
+          "export": check_export, "acpi": check_acpi, "refused": check_refused,
+          "vpddecode": lambda args: check_legacy_scanner(args, args.vpddecode),
+          "ownership": lambda args: check_legacy_scanner(args, args.ownership)}
 
 
 def main():
@@ -204,6 +237,8 @@ def main():
     parser.add_argument("--preload", default="")
     parser.add_argument("--dmidecode", default="dmidecode")
     parser.add_argument("--biosdecode", default="biosdecode")
+    parser.add_argument("--vpddecode", default="vpddecode")
+    parser.add_argument("--ownership", default="ownership")
     parser.add_argument("--expect-broken", action="store_true")
     args = parser.parse_args()
     CHECKS[args.check](args)
