@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace devmem::files {
@@ -23,6 +24,12 @@ bool read_fully(int fd, uint8_t* destination, size_t capacity, size_t* size) {
         *size += size_t(n);
     }
     return true;
+}
+
+bool within_file_size_limit(uint64_t size) {
+    rlimit limit;
+    return getrlimit(RLIMIT_FSIZE, &limit) == 0 &&
+           (limit.rlim_cur == RLIM_INFINITY || size <= limit.rlim_cur);
 }
 
 bool write_all_at(int fd, const void* data, size_t size, uint64_t offset) {

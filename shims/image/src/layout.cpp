@@ -198,7 +198,8 @@ devmem_status devmem_plan_layout(const devmem_source* source, devmem_layout* lay
 }
 
 devmem_status devmem_write_image(int fd, const devmem_source* source, const devmem_layout* layout) {
-    if (ftruncate(fd, off_t(layout->image_size)) != 0)
+    if (!files::within_file_size_limit(layout->image_size) ||
+        ftruncate(fd, off_t(layout->image_size)) != 0)
         return DEVMEM_ERR_IO;
     const devmem_entry_point& ep = layout->entry_point;
     for (unsigned i = 0; i < layout->entry_point_count; ++i)
@@ -227,7 +228,8 @@ int devmem_create_sealed_memfd(const char* name, const void* bytes, size_t size)
     int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
         return -1;
-    if (!files::write_all_at(fd, bytes, size, 0) || fcntl(fd, F_ADD_SEALS, all_seals) != 0) {
+    if (!files::within_file_size_limit(size) || !files::write_all_at(fd, bytes, size, 0) ||
+        fcntl(fd, F_ADD_SEALS, all_seals) != 0) {
         close(fd);
         return -1;
     }

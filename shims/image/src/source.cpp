@@ -29,7 +29,12 @@ struct file_buffer {
 // Reads a whole file into a fresh anonymous mapping; sysfs files cannot be mmapped and do not
 // always report their size, so this reads until EOF. One byte of slack detects oversize files.
 devmem_status read_whole_file(const char* path, size_t limit, file_buffer& out) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    // A signal may interrupt an open that blocks (a FIFO, a slow filesystem); the caller's
+    // open of /dev/mem would not have been interrupted, so neither is this one.
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
     if (fd < 0)
         return DEVMEM_ERR_IO;
     out.capacity = limit + 1;

@@ -191,6 +191,11 @@ int devmem_create_image_memfd(const struct devmem_source* source,
 /* A sealed memfd holding size bytes; how fixture mode serves sysfs files. Returns -1 on error. */
 int devmem_create_sealed_memfd(const char* name, const void* bytes, size_t size);
 
+/* The errno open(2) gives for these flags on an existing device node before the device itself
+ * is asked (O_DIRECTORY or O_TMPFILE: ENOTDIR; O_CREAT|O_EXCL: EEXIST), or 0. What a caller
+ * gets for /dev/mem whether or not it is served. */
+int devmem_open_flags_error(int flags);
+
 #ifdef __cplusplus
 }
 #endif
