@@ -57,15 +57,6 @@ int image_memfd() {
     return fd;
 }
 
-// What open(2) says about these flags before it reaches a character device.
-int flags_error(int flags) {
-    if ((flags & O_DIRECTORY) == O_DIRECTORY)
-        return ENOTDIR; // O_TMPFILE includes O_DIRECTORY
-    if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-        return EEXIST;
-    return 0;
-}
-
 // Reopening through /proc gives the caller's access mode and flags; without /proc the memfd
 // itself (read-write, close-on-exec as asked) is better than failing.
 int reopen(int memfd, int flags) {
@@ -120,7 +111,7 @@ DEVMEM_EXPORT int devmem_compat_open(const char* path, int flags) {
     Device device = device_of(path);
     if (device == Device::other)
         return open(path, flags, 0666);
-    if (int error = flags_error(flags))
+    if (int error = devmem_open_flags_error(flags))
         return fail(error);
     return device == Device::mem ? open_image(flags) : fail(EPERM);
 }
