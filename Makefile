@@ -28,7 +28,7 @@ format:
 	git ls-files '*.c' '*.cpp' '*.h' '*.hpp' ':!corpus/' | xargs clang-format -i
 
 lint: configure
-	git ls-files '*.cpp' ':!corpus/' | xargs clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*'
+	git ls-files '*.cpp' ':!corpus/' | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*'
 
 install: build
 	cmake --install $(BUILD)
