@@ -70,13 +70,20 @@ devmem_status build(const Settings& settings) {
     return status;
 }
 
+// A malformed source stays malformed, so that verdict is final. A read or resource failure
+// (descriptors, memory, RLIMIT_FSIZE, a file missing for now) is retried by the next open:
+// remembering it would deny the firmware tables to the process for good.
+long state_after(devmem_status status) {
+    return status == DEVMEM_OK ? built : status == DEVMEM_ERR_IO ? unbuilt : failed;
+}
+
 void publish(devmem_status status) {
     build_status = status;
     if (status == DEVMEM_OK) {
         image_dev.store(image.dev, std::memory_order_relaxed);
         image_ino.store(image.ino, std::memory_order_relaxed);
     }
-    state.store(status == DEVMEM_OK ? built : failed, std::memory_order_release);
+    state.store(state_after(status), std::memory_order_release);
 }
 
 long building_here() {
@@ -107,8 +114,12 @@ const ServedImage* served_image(const Settings& settings, devmem_status* status)
         }
         if (current < 0)
             wait_for_builder(current);
-        else if (state.compare_exchange_strong(current, building_here(), std::memory_order_acquire))
-            publish(build(settings));
+        else if (state.compare_exchange_strong(current, building_here(),
+                                               std::memory_order_acquire)) {
+            *status = build(settings);
+            publish(*status);
+            return *status == DEVMEM_OK ? &image : nullptr;
+        }
     }
 }
 

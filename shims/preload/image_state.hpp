@@ -31,9 +31,10 @@ struct ServedImage {
     }
 };
 
-// The image, or nullptr with *status set when the source is unreadable or malformed; a failed
-// build is remembered, so a bad source never yields a half image later. Safe to call from any
-// thread and in a child forked while another thread was building.
+// The image, or nullptr with *status set when the source is unreadable or malformed. A malformed
+// source is remembered, so it never yields an image later; an unreadable one, or a build that
+// ran out of descriptors or memory, is tried again by the next call. Never a half image. Safe
+// to call from any thread and in a child forked while another thread was building.
 const ServedImage* served_image(const Settings& settings, devmem_status* status);
 
 // Whether a stat result describes the image memfd; lock-free, no syscall.

@@ -47,8 +47,11 @@ template <typename Real> int open_at(int dirfd, const char* path, int flags, Rea
     return open_target(target, "open", path, flags, real);
 }
 
-// fopen's mode string as open(2) flags: what the served descriptor must honour.
+// fopen's mode string as open(2) flags: what the served descriptor must honour; -1 for a mode
+// fopen(3) rejects with EINVAL.
 int stdio_flags(const char* mode) {
+    if (!mode || !strchr("rwa", mode[0]))
+        return -1;
     int flags = strchr(mode, '+') ? O_RDWR : mode[0] == 'r' ? O_RDONLY : O_WRONLY;
     if (mode[0] == 'w')
         flags |= O_CREAT | O_TRUNC;
@@ -78,6 +81,10 @@ template <typename RealFopen> FILE* fopen_with(const char* path, const char* mod
     if (target == Target::none)
         return real(path);
     int flags = stdio_flags(mode);
+    if (flags < 0) {
+        errno = EINVAL;
+        return nullptr;
+    }
     int fd = open_target(target, "fopen", path, flags,
                          [flags](const char* p) { return DEVMEM_NEXT(open)(p, flags, 0666); });
     return stream_on(fd, mode);
@@ -91,8 +98,10 @@ FILE* freopen_with(const char* path, const char* mode, FILE* stream, RealFreopen
     if (target == Target::none)
         return real(path);
     int flags = stdio_flags(mode);
-    int fd = open_target(target, "freopen", path, flags,
-                         [flags](const char* p) { return DEVMEM_NEXT(open)(p, flags, 0666); });
+    int fd = flags < 0 ? fail(EINVAL)
+                       : open_target(target, "freopen", path, flags, [flags](const char* p) {
+                             return DEVMEM_NEXT(open)(p, flags, 0666);
+                         });
     if (fd < 0) {
         (void)fclose(stream); // a failed freopen leaves the stream closed
         return nullptr;
@@ -107,6 +116,8 @@ int stat_at(int dirfd, const char* path, Stat* st, RealStat real, RealFstat real
     Target target = classify(dirfd, path);
     if (target == Target::none)
         return real(path);
+    if (is_null(st))
+        return fail(EFAULT); // as the kernel says for a bad buffer
     return stat_target(
         target, path, real, [st, target] { describe_device(st, target); },
         [st, real_fstat](int fd) { return real_fstat(fd, st); });
@@ -313,6 +324,8 @@ DEVMEM_EXPORT int statx(int dirfd, const char* path, int flags, unsigned mask, s
             disguise_statx(stx);
         return result;
     }
+    if (is_null(stx))
+        return fail(EFAULT);
     return stat_target(
         target, path, real, [=] { describe_device_statx(stx, target); },
         [=](int fd) { return DEVMEM_NEXT(statx)(fd, "", AT_EMPTY_PATH, mask, stx); });

@@ -27,6 +27,13 @@ inline int fail(int error) {
     return -1;
 }
 
+// glibc declares the stat buffers nonnull, which would let the compiler drop a null check in
+// the functions the shim defines under those names; the empty asm hides where pointer came from.
+template <typename T> bool is_null(T* pointer) {
+    asm("" : "+r"(pointer));
+    return pointer == nullptr;
+}
+
 // The fixture's efi/systab, or nullptr when the fixture has none (as on a BIOS machine).
 inline const char* fixture_systab(const Settings& settings, char (&path)[PATH_MAX]) {
     if (!settings.firmware)
@@ -68,6 +75,8 @@ int open_target(Target target, const char* op, const char* path, int flags, Real
             return real(path);
         if (target == Target::efi_systab)
             return redirect_systab(settings, real);
+        if (int error = devmem_open_flags_error(flags))
+            return fail(error);
         return open_served(settings, target, op, path, flags);
     }
     int fd;
@@ -86,6 +95,8 @@ int open_target(Target target, const char* op, const char* path, int flags, Real
     case Mode::always:
         break;
     }
+    if (int error = devmem_open_flags_error(flags))
+        return fail(error);
     if (target != Target::mem) {
         log_event(settings, {op, path, target, "denied", 0, 0, "locked down"});
         return fail(EPERM);
