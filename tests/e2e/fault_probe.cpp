@@ -1,0 +1,221 @@
+// devmem-fault-probe: runs preloaded and opens /dev/mem under one injected fault, then reports
+// the errno it got, what it read and how many descriptors it gained, for fault_test.cpp.
+// Built without sanitizers, like devmem-probe: it runs with libdevmem-shim.so preloaded.
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <string>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using Args = std::vector<std::string>;
+
+int count_descriptors(bool memfds) {
+    int count = 0;
+    DIR* dir = opendir("/proc/self/fd");
+    while (dirent* entry = readdir(dir)) {
+        char link[64] = {};
+        std::string path = std::string("/proc/self/fd/") + entry->d_name;
+        if (readlink(path.c_str(), link, sizeof link - 1) >= 0)
+            count += (std::strncmp(link, "/memfd:devmem-", 14) == 0) == memfds;
+    }
+    closedir(dir);
+    return count - !memfds; // opendir's own descriptor
+}
+
+// The shim keeps its memfds for the process by design; anything else it leaves open is a leak.
+int other_descriptors() {
+    return count_descriptors(false);
+}
+
+// One open of /dev/mem: "errno=NAME" or "anchor=XXXX" (the first bytes of the F segment).
+std::string open_result(const char* path, int flags = O_RDONLY) {
+    int fd = open(path, flags);
+    if (fd < 0)
+        return std::string("errno=") + strerrorname_np(errno);
+    char anchor[5] = {};
+    ssize_t n = pread(fd, anchor, 4, 0xF0000);
+    close(fd);
+    return n == 4 ? std::string("anchor=") + anchor : "short-read";
+}
+
+void report(const char* what, const std::string& result) {
+    std::printf("%s %s\n", what, result.c_str());
+}
+
+// Lowest free descriptor number: RLIMIT_NOFILE bounds descriptor numbers, not their count.
+int lowest_free_descriptor() {
+    int fd = dup(0);
+    close(fd);
+    return fd;
+}
+
+int no_file(const Args& a) {
+    int before = other_descriptors();
+    rlimit saved;
+    getrlimit(RLIMIT_NOFILE, &saved);
+    rlimit tight = saved;
+    tight.rlim_cur = rlim_t(lowest_free_descriptor()) + rlim_t(std::stoul(a[0]));
+    setrlimit(RLIMIT_NOFILE, &tight);
+    report("limited", open_result("/dev/mem"));
+    setrlimit(RLIMIT_NOFILE, &saved);
+    report("restored", open_result("/dev/mem"));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
+// Address space just above what the process uses: the shim's read buffers cannot be mapped.
+int no_memory(const Args&) {
+    int before = other_descriptors();
+    unsigned long pages = 0;
+    FILE* statm = std::fopen("/proc/self/statm", "r");
+    if (!statm || std::fscanf(statm, "%lu", &pages) != 1)
+        return 2;
+    (void)std::fclose(statm);
+    rlimit saved;
+    getrlimit(RLIMIT_AS, &saved);
+    rlimit tight = saved;
+    tight.rlim_cur = rlim_t(pages * sysconf(_SC_PAGESIZE) + (4 << 20));
+    setrlimit(RLIMIT_AS, &tight);
+    report("limited", open_result("/dev/mem"));
+    setrlimit(RLIMIT_AS, &saved);
+    report("restored", open_result("/dev/mem"));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
+int file_size(const Args& a) {
+    int before = other_descriptors();
+    rlimit tight{rlim_t(std::stoul(a[0])), RLIM_INFINITY};
+    setrlimit(RLIMIT_FSIZE, &tight);
+    report("limited", open_result("/dev/mem"));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
+// ROUNDS fresh processes, each forking while another of its threads makes the first open, so
+// the fork lands before, during or after the image build. Every process must serve, none hang,
+// and no child may hold more than the image's memfds.
+int fork_race(const Args& a) {
+    int failures = 0;
+    for (int round = 0; round < std::stoi(a[0]); ++round) {
+        pid_t racer = fork();
+        if (racer == 0) {
+            std::atomic<bool> thread_ok{false};
+            std::thread opener([&] { thread_ok = open_result("/dev/mem") == "anchor=_SM_"; });
+            pid_t child = fork();
+            if (child == 0) {
+                alarm(10);
+                bool ok = open_result("/dev/mem") == "anchor=_SM_" && count_descriptors(true) <= 3;
+                _exit(ok ? 0 : 1);
+            }
+            opener.join();
+            int status = 0;
+            waitpid(child, &status, 0);
+            _exit(thread_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
+        }
+        int status = 0;
+        waitpid(racer, &status, 0);
+        failures += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    std::printf("failures=%d\n", failures);
+    return 0;
+}
+
+volatile sig_atomic_t signals_handled = 0;
+
+void note_signal(int) {
+    signals_handled = signals_handled + 1;
+    constexpr char line[] = "signal\n";
+    (void)!write(STDOUT_FILENO, line, sizeof line - 1);
+}
+
+// signal restart|interrupt: the open blocks (fault_test.cpp serves the entry point through a
+// FIFO) until the test has sent SIGUSR1 and seen "signal".
+int signal_during_open(const Args& a) {
+    struct sigaction action = {};
+    action.sa_handler = note_signal;
+    action.sa_flags = a[0] == "restart" ? SA_RESTART : 0;
+    sigaction(SIGUSR1, &action, nullptr);
+    std::printf("ready\n");
+    (void)std::fflush(stdout);
+    int before = other_descriptors();
+    std::string result = open_result("/dev/mem");
+    std::printf("handled=%d\n", int(signals_handled));
+    report("open", result);
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
+// Opaque to the compiler, which would otherwise reject or fold calls declared nonnull.
+template <typename T> T* null_pointer() {
+    T* volatile pointer = nullptr;
+    return pointer;
+}
+
+// Caller errors: what the kernel says about each, never a crash.
+int caller_errors(const Args&) {
+    int before = other_descriptors();
+    report("open-null", open_result(null_pointer<const char>()));
+    report("directory", open_result("/dev/mem", O_RDONLY | O_DIRECTORY));
+    report("create-exclusive", open_result("/dev/mem", O_RDWR | O_CREAT | O_EXCL));
+    report("tmpfile", open_result("/dev/mem", O_RDWR | O_TMPFILE));
+    FILE* stream = std::fopen("/dev/mem", null_pointer<const char>());
+    report("fopen-null-mode", std::string("errno=") + strerrorname_np(stream ? 0 : errno));
+    stream = std::fopen(null_pointer<const char>(), "r");
+    report("fopen-null-path", std::string("errno=") + strerrorname_np(stream ? 0 : errno));
+    int result = stat("/dev/mem", null_pointer<struct stat>());
+    report("stat-null", std::string("errno=") + strerrorname_np(result ? errno : 0));
+    result = statx(AT_FDCWD, "/dev/mem", 0, STATX_BASIC_STATS, null_pointer<struct statx>());
+    report("statx-null", std::string("errno=") + strerrorname_np(result ? errno : 0));
+    result = access(null_pointer<const char>(), R_OK);
+    report("access-null", std::string("errno=") + strerrorname_np(result ? errno : 0));
+    report("still-served", open_result("/dev/mem"));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
+// Opens until told to stop: fault_test.cpp changes the firmware directory underneath.
+int plain_open(const Args&) {
+    int before = other_descriptors();
+    report("open", open_result("/dev/mem"));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
+struct Command {
+    const char* name;
+    size_t args;
+    int (*run)(const Args&);
+};
+
+constexpr Command commands[] = {
+    {"nofile", 1, no_file},
+    {"nomem", 0, no_memory},
+    {"fsize", 1, file_size},
+    {"fork-race", 1, fork_race},
+    {"signal", 1, signal_during_open},
+    {"caller-errors", 0, caller_errors},
+    {"open", 0, plain_open},
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Args args(argv + 1, argv + argc);
+    for (const Command& command : commands)
+        if (!args.empty() && args[0] == command.name && args.size() == command.args + 1)
+            return command.run(Args(args.begin() + 1, args.end()));
+    (void)std::fputs("usage: devmem-fault-probe COMMAND ARGS (see fault_probe.cpp)\n", stderr);
+    return 2;
+}
