@@ -67,6 +67,9 @@ constexpr std::array apis{
     ApiEntry{"strcmp", ApiKind::compare},
     ApiEntry{"strstr", ApiKind::compare},
     ApiEntry{"memmem", ApiKind::compare},
+    // std::string == "SMBIOS": libstdc++ declares these as free functions.
+    ApiEntry{"operator==", ApiKind::compare},
+    ApiEntry{"operator!=", ApiKind::compare},
     alias("dup"),
     alias("dup2"),
     alias("dup3"),

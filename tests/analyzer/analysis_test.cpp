@@ -297,3 +297,20 @@ int main(void) { return chunk(DEVICE, 0xF0000, 0x10000) != 0; }
         CHECK(finding.location.file.find("/one/") != std::string::npos);
     }
 }
+
+TEST_CASE("a std::string compared with a systab key is a lookup too (lshw)") {
+    Analysed a;
+    analyse(a, {{"m.cpp", R"(
+#include <fstream>
+#include <string>
+long smbios_address() {
+    std::ifstream systab("/sys/firmware/efi/systab");
+    std::string key;
+    while (std::getline(systab, key, '='))
+        if (key == "SMBIOS")
+            return 1;
+    return 0;
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM006@5"});
+}
