@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -50,6 +51,25 @@ Bytes pread_bytes(int fd, std::size_t size, off_t offset) {
     Bytes bytes(size);
     REQUIRE(pread(fd, bytes.data(), size, offset) == ssize_t(size));
     return bytes;
+}
+
+// Sets a resource limit for the scope of a test and restores it after.
+struct Limit {
+    Limit(int resource, rlim_t value) : resource(resource) {
+        getrlimit(resource, &saved);
+        rlimit tight = saved;
+        tight.rlim_cur = value;
+        setrlimit(resource, &tight);
+    }
+    ~Limit() { setrlimit(resource, &saved); }
+    int resource;
+    rlimit saved{};
+};
+
+int lowest_free_descriptor() {
+    int fd = dup(0);
+    close(fd);
+    return fd;
 }
 
 struct Smbios {
@@ -185,4 +205,25 @@ TEST_CASE("fopen reads the image through stdio") {
     CHECK(fread(anchor, 1, 4, stream) == 4);
     CHECK(std::memcmp(anchor, "_SM_", 4) == 0);
     (void)fclose(stream);
+}
+
+TEST_CASE(
+    "out of descriptors or under a tiny RLIMIT_FSIZE, open fails with EPERM and leaks nothing") {
+    Source source("DEVMEM_SHIM_DUMP", fixtures + "/smbios2.bin");
+    int before = open_descriptors();
+    for (rlim_t spare : {0, 1}) {
+        Limit descriptors(RLIMIT_NOFILE, rlim_t(lowest_free_descriptor()) + spare);
+        errno = 0;
+        CHECK(devmem_compat_open("/dev/mem", O_RDONLY) == -1);
+        CHECK(errno == EPERM);
+    }
+    {
+        Limit file_size(RLIMIT_FSIZE, 4096); // SIGXFSZ would end the test binary
+        CHECK(devmem_compat_open("/dev/mem", O_RDONLY) == -1);
+        CHECK(errno == EPERM);
+    }
+    CHECK(open_descriptors() == before);
+    int fd = devmem_compat_open("/dev/mem", O_RDONLY);
+    CHECK(fd >= 0);
+    close(fd);
 }
