@@ -147,3 +147,12 @@ TEST_CASE("a dump file is read from disk") {
     CHECK(devmem_source_load_dump((dir.path / "missing.bin").c_str(), &source.value) ==
           DEVMEM_ERR_IO);
 }
+
+TEST_CASE("a dump that cannot be read leaves a source that is safe to release") {
+    devmem_source source;
+    std::memset(&source, 0xA5, sizeof source);
+    CHECK(devmem_source_load_dump("/nonexistent/dump.bin", &source) == DEVMEM_ERR_IO);
+    CHECK(source.storage == nullptr);
+    CHECK(source.acpi_storage == nullptr);
+    devmem_source_release(&source);
+}

@@ -199,6 +199,7 @@ devmem_status devmem_source_from_dump(const uint8_t* data, size_t size, devmem_s
 }
 
 devmem_status devmem_source_load_dump(const char* path, devmem_source* source) {
+    *source = devmem_source{}; // releasing after a failed read must not unmap stale pointers
     file_buffer buffer{};
     devmem_status status = read_whole_file(path, file_size_limit, buffer);
     if (status != DEVMEM_OK)
