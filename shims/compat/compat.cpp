@@ -77,7 +77,7 @@ int open_image(int flags) {
 
 // fopen's mode as open(2) flags; -1 for a mode fopen(3) rejects with EINVAL.
 int stdio_flags(const char* mode) {
-    if (!mode || !strchr("rwa", mode[0]))
+    if (!mode || !mode[0] || !strchr("rwa", mode[0]))
         return -1;
     int flags = strchr(mode, '+') ? O_RDWR : mode[0] == 'r' ? O_RDONLY : O_WRONLY;
     if (mode[0] != 'r')

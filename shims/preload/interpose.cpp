@@ -50,7 +50,7 @@ template <typename Real> int open_at(int dirfd, const char* path, int flags, Rea
 // fopen's mode string as open(2) flags: what the served descriptor must honour; -1 for a mode
 // fopen(3) rejects with EINVAL.
 int stdio_flags(const char* mode) {
-    if (!mode || !strchr("rwa", mode[0]))
+    if (!mode || !mode[0] || !strchr("rwa", mode[0]))
         return -1;
     int flags = strchr(mode, '+') ? O_RDWR : mode[0] == 'r' ? O_RDONLY : O_WRONLY;
     if (mode[0] == 'w')
