@@ -28,15 +28,24 @@ devmem_status load_source(const Settings& settings, devmem_source* source) {
                                            source);
 }
 
-ServedFile sealed_copy(const char* name, const void* bytes, size_t size) {
-    return {devmem_create_sealed_memfd(name, bytes, size), size};
+// Each memfd goes into image the moment it exists: a child forked in the middle of the build
+// finds there every descriptor it inherited from it, and closes them (wait_for_builder).
+template <typename Fill>
+devmem_status create_file(ServedFile& file, const char* name, uint64_t size, Fill fill) {
+    file = {devmem_create_memfd(name), size};
+    return file.fd < 0 ? DEVMEM_ERR_IO : fill(file.fd);
 }
 
 devmem_status create_sysfs_files(const devmem_source& source, const devmem_layout& layout) {
-    image.entry_point =
-        sealed_copy("devmem-smbios-entry-point", layout.entry_point.bytes, layout.entry_point.size);
-    image.table = sealed_copy("devmem-dmi-table", source.table, source.table_size);
-    return image.entry_point.fd < 0 || image.table.fd < 0 ? DEVMEM_ERR_IO : DEVMEM_OK;
+    const devmem_entry_point& ep = layout.entry_point;
+    devmem_status status =
+        create_file(image.entry_point, "devmem-smbios-entry-point", ep.size,
+                    [&](int fd) { return devmem_fill_sealed_memfd(fd, ep.bytes, ep.size); });
+    if (status != DEVMEM_OK)
+        return status;
+    return create_file(image.table, "devmem-dmi-table", source.table_size, [&](int fd) {
+        return devmem_fill_sealed_memfd(fd, source.table, source.table_size);
+    });
 }
 
 void close_all() {
@@ -54,7 +63,8 @@ devmem_status build(const Settings& settings) {
     if (status == DEVMEM_OK)
         status = devmem_plan_layout(&source, &layout);
     if (status == DEVMEM_OK)
-        image.memory = {devmem_create_image_memfd(&source, &layout, &status), layout.image_size};
+        status = create_file(image.memory, DEVMEM_IMAGE_MEMFD_NAME, layout.image_size,
+                             [&](int fd) { return devmem_fill_image_memfd(fd, &source, &layout); });
     if (status == DEVMEM_OK && settings.fixture())
         status = create_sysfs_files(source, layout);
     struct stat st;
@@ -95,7 +105,11 @@ long building_here() {
 void wait_for_builder(long observed) {
     while (observed < 0) {
         if (observed != building_here()) {
-            state.compare_exchange_strong(observed, unbuilt);
+            // This process inherited the memfds made so far, but no thread to finish them.
+            if (state.compare_exchange_strong(observed, building_here())) {
+                close_all();
+                state.store(unbuilt, std::memory_order_release);
+            }
             return;
         }
         sched_yield();

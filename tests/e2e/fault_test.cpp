@@ -197,7 +197,7 @@ TEST_CASE("a 4 KiB RLIMIT_FSIZE denies /dev/mem instead of killing the host with
 }
 
 TEST_CASE("a fork racing the first open in another thread serves both processes") {
-    CHECK(has(run_probe({"fork-race", "40"}), "failures=0"));
+    CHECK(has(run_probe({"fork-race", "200"}), "failures=0"));
 }
 
 TEST_CASE("a signal during the build's open is invisible to the host, with and without "

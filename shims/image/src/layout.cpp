@@ -211,12 +211,29 @@ devmem_status devmem_write_image(int fd, const devmem_source* source, const devm
     return DEVMEM_OK;
 }
 
+int devmem_create_memfd(const char* name) {
+    return memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+}
+
+devmem_status devmem_fill_image_memfd(int fd, const devmem_source* source,
+                                      const devmem_layout* layout) {
+    devmem_status status = devmem_write_image(fd, source, layout);
+    if (status == DEVMEM_OK && fcntl(fd, F_ADD_SEALS, all_seals) != 0)
+        status = DEVMEM_ERR_IO;
+    return status;
+}
+
+devmem_status devmem_fill_sealed_memfd(int fd, const void* bytes, size_t size) {
+    if (!files::within_file_size_limit(size) || !files::write_all_at(fd, bytes, size, 0) ||
+        fcntl(fd, F_ADD_SEALS, all_seals) != 0)
+        return DEVMEM_ERR_IO;
+    return DEVMEM_OK;
+}
+
 int devmem_create_image_memfd(const devmem_source* source, const devmem_layout* layout,
                               devmem_status* status) {
-    int fd = memfd_create(DEVMEM_IMAGE_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    *status = fd < 0 ? DEVMEM_ERR_IO : devmem_write_image(fd, source, layout);
-    if (*status == DEVMEM_OK && fcntl(fd, F_ADD_SEALS, all_seals) != 0)
-        *status = DEVMEM_ERR_IO;
+    int fd = devmem_create_memfd(DEVMEM_IMAGE_MEMFD_NAME);
+    *status = fd < 0 ? DEVMEM_ERR_IO : devmem_fill_image_memfd(fd, source, layout);
     if (*status != DEVMEM_OK && fd >= 0) {
         close(fd);
         fd = -1;
@@ -225,13 +242,10 @@ int devmem_create_image_memfd(const devmem_source* source, const devmem_layout* 
 }
 
 int devmem_create_sealed_memfd(const char* name, const void* bytes, size_t size) {
-    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0)
-        return -1;
-    if (!files::within_file_size_limit(size) || !files::write_all_at(fd, bytes, size, 0) ||
-        fcntl(fd, F_ADD_SEALS, all_seals) != 0) {
+    int fd = devmem_create_memfd(name);
+    if (fd >= 0 && devmem_fill_sealed_memfd(fd, bytes, size) != DEVMEM_OK) {
         close(fd);
-        return -1;
+        fd = -1;
     }
     return fd;
 }

@@ -191,6 +191,13 @@ int devmem_create_image_memfd(const struct devmem_source* source,
 /* A sealed memfd holding size bytes; how fixture mode serves sysfs files. Returns -1 on error. */
 int devmem_create_sealed_memfd(const char* name, const void* bytes, size_t size);
 
+/* The same in two steps, for a process that may fork while it builds: it records the empty
+ * memfd at once, so that a child forked in between can close what it inherited. */
+int devmem_create_memfd(const char* name); /* close-on-exec, sealable; -1 on error */
+enum devmem_status devmem_fill_image_memfd(int fd, const struct devmem_source* source,
+                                           const struct devmem_layout* layout);
+enum devmem_status devmem_fill_sealed_memfd(int fd, const void* bytes, size_t size);
+
 /* The errno open(2) gives for these flags on an existing device node before the device itself
  * is asked (O_DIRECTORY or O_TMPFILE: ENOTDIR; O_CREAT|O_EXCL: EEXIST), or 0. What a caller
  * gets for /dev/mem whether or not it is served. */
