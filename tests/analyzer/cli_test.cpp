@@ -111,3 +111,20 @@ TEST_CASE("the report goes to the -o file, the input comes from the -p database"
     CHECK(json.at("findings").at(0).at("confidence") == "high");
     CHECK(json.at("findings").at(0).at("rewrite_rule") == "devmem-open-to-compat");
 }
+
+TEST_CASE("file arguments select entries of the compilation database") {
+    TemporaryDirectory directory;
+    directory.write("src/a.c", devmem_program);
+    directory.write("src/b.c", devmem_program);
+    auto entries = nlohmann::json::array();
+    for (const char* file : {"a.c", "b.c"}) {
+        entries.push_back({{"directory", (directory.path() / "src").string()},
+                           {"file", file},
+                           {"arguments", {"cc", "-c", file}}});
+    }
+    directory.write("compile_commands.json", entries.dump());
+    const auto run = scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "-p", directory.path().string(),
+                           (directory.path() / "src/b.c").string()});
+    CHECK(run.status == exit_findings);
+    CHECK_THAT(run.out, Catch::Contains("b.c:2:25") && !Catch::Contains("a.c:2:25"));
+}
