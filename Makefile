@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test format lint install package clean
+.PHONY: all deps configure build demo test test-sanitize format lint install package clean
 
 all: build
 
@@ -23,6 +23,11 @@ demo: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The same suite with project code under AddressSanitizer and UndefinedBehaviorSanitizer (the
+# preload library itself stays uninstrumented: it is loaded into programs built without them).
+test-sanitize:
+	$(MAKE) test BUILD=$(BUILD)-sanitize CMAKE_FLAGS='$(CMAKE_FLAGS) -DDEVMEM_SANITIZE=address,undefined'
 
 format:
 	git ls-files '*.c' '*.cpp' '*.h' '*.hpp' ':!corpus/' | xargs clang-format -i
