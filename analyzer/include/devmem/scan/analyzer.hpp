@@ -4,6 +4,7 @@
 #include "devmem/scan/report.hpp"
 #include "devmem/scan/rewrite_rules.hpp"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,10 @@ namespace devmem::scan {
 struct AnalyzerOptions {
     std::vector<std::string> extra_arguments;
     std::string resource_dir; // empty: libclang's own
+    // Threads that parse translation units; 0 uses every core. The report does not depend on it.
+    unsigned jobs = 0;
+    // Where per-file results are kept between runs; empty keeps nothing.
+    std::filesystem::path cache_directory;
 };
 
 // Raised when libclang itself cannot work, as opposed to a project file that does not parse.
