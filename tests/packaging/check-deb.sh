@@ -17,7 +17,7 @@ echo "built $(basename "$deb")"
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for needed in libclang1-19 libclang-common-19-dev libc6; do
+for needed in libclang1-19 libclang-common-19-dev libc6-dev; do
   grep -q "$needed" <<<"$depends" || fail "Depends lacks $needed"
 done
 dpkg --dry-run -i "$deb" >/dev/null 2>&1 || fail "dpkg --dry-run -i refuses the package"
