@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize format lint install package clean
+.PHONY: all deps configure build demo test test-sanitize fuzz format lint install package clean
 
 all: build
 
@@ -28,6 +28,10 @@ test: build
 # preload library itself stays uninstrumented: it is loaded into programs built without them).
 test-sanitize:
 	$(MAKE) test BUILD=$(BUILD)-sanitize CMAKE_FLAGS='$(CMAKE_FLAGS) -DDEVMEM_SANITIZE=address,undefined'
+
+# Each libFuzzer harness (fuzz/) built with clang-19 and run for FUZZ_SECONDS (default 60).
+fuzz: deps
+	fuzz/run-fuzzers $(BUILD)-fuzz
 
 format:
 	git ls-files '*.c' '*.cpp' '*.h' '*.hpp' ':!corpus/' | xargs clang-format -i
