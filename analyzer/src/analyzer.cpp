@@ -2,13 +2,16 @@
 
 #include "check.hpp"
 #include "dataflow.hpp"
+#include "devmem/scan/device_path.hpp"
 #include "fact_extraction.hpp"
 #include "libclang_support.hpp"
+#include "prefilter.hpp"
 #include "program.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace devmem::scan {
 
@@ -34,6 +37,84 @@ bool same_finding(const Finding& a, const Finding& b) {
         return f.range ? std::pair{f.range->start, f.range->end} : std::pair{none, none};
     };
     return a.rule == b.rule && a.location == b.location && range_of(a) == range_of(b);
+}
+
+bool carries_memory_device(const detail::ValueSet& values) {
+    return std::ranges::any_of(values.values(), [](const detail::Value& value) {
+        const auto* path =
+            value.kind == detail::Value::Kind::descriptor ? value.operands[0].get() : &value;
+        return path->kind == detail::Value::Kind::string && device_of_path(path->text);
+    });
+}
+
+// Functions that open or access a memory device or return one's path or descriptor, and their
+// callers as far up as fact extraction follows a wrapper's range: a unit calling any of them must
+// be parsed too. `main` is nobody's wrapper.
+std::set<std::string> wrapper_names(const detail::DataFlow& flow,
+                                    const detail::ProgramFacts& facts) {
+    constexpr int caller_levels = 4;
+    std::set<std::string> names;
+    for (const auto& open : facts.device_opens) {
+        names.insert(open.site.function);
+    }
+    for (const auto& access : facts.physical_accesses) {
+        names.insert(access.site.function);
+    }
+    for (const auto& [id, values] : flow.returns()) {
+        if (carries_memory_device(flow.resolve_foreign(values, {}))) {
+            names.insert(flow.program().find_function(id)->name);
+        }
+    }
+    std::vector<std::string> frontier;
+    for (const auto& [id, function] : flow.program().functions()) {
+        if (names.contains(function.name)) {
+            frontier.push_back(id);
+        }
+    }
+    std::set<std::string> seen(frontier.begin(), frontier.end());
+    for (int level = 0; level < caller_levels && !frontier.empty(); ++level) {
+        std::vector<std::string> callers;
+        for (const auto& id : frontier) {
+            for (const auto& site : flow.call_sites_of(id)) {
+                const auto* caller = flow.program().find_function(site.caller);
+                if (caller != nullptr && seen.insert(site.caller).second) {
+                    callers.push_back(site.caller);
+                    names.insert(caller->name);
+                }
+            }
+        }
+        frontier = std::move(callers);
+    }
+    names.erase("main");
+    names.erase("");
+    return names;
+}
+
+// Functions the parsed units pass a device's path or descriptor to without any of them defining
+// the function: the access inside is seen only once the unit defining it is parsed.
+std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
+    std::set<std::string> names;
+    for (const auto& [id, function] : flow.program().functions()) {
+        detail::visit_descendants(function.cursor, [&](CXCursor call) {
+            if (clang_getCursorKind(call) != CXCursor_CallExpr) {
+                return;
+            }
+            for (const auto& target : flow.targets_of(call, id)) {
+                if (target.definition != nullptr || target.api != nullptr ||
+                    target.is_stream_member || names.contains(target.name)) {
+                    continue;
+                }
+                for (const auto& argument : detail::call_arguments(call)) {
+                    if (carries_memory_device(
+                            flow.resolve_foreign(flow.evaluate(argument, id), {}))) {
+                        names.insert(target.name);
+                        break;
+                    }
+                }
+            }
+        });
+    }
+    return names;
 }
 
 } // namespace
@@ -69,10 +150,32 @@ void check_toolchain(const AnalyzerOptions& options) {
 Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
                        const std::vector<RewriteRule>& rewrite_rules) {
     Report report;
-    detail::Program program(jobs, options, report.notes);
-    detail::DataFlow flow(program);
-    flow.solve();
-    auto facts = detail::extract_facts(flow);
+    detail::Program program(options);
+    const detail::Prefilter prefilter(jobs);
+    std::set<std::size_t> parsed;
+    std::set<std::string> wrappers;
+    std::set<std::string> device_callees;
+    detail::ProgramFacts facts;
+    // A unit that only calls a wrapper, or only defines one and is passed the device, shows the
+    // prefilter nothing until the wrapper is known, so units are added in rounds until a round
+    // learns nothing new.
+    for (bool first_round = true;; first_round = false) {
+        std::vector<CompileJob> round;
+        for (const auto i : prefilter.select(wrappers, device_callees)) {
+            if (parsed.insert(i).second) {
+                round.push_back(jobs[i]);
+            }
+        }
+        if (round.empty() && !first_round) {
+            break;
+        }
+        program.add(round, report.notes);
+        detail::DataFlow flow(program);
+        flow.solve();
+        facts = detail::extract_facts(flow);
+        wrappers.merge(wrapper_names(flow, facts));
+        device_callees.merge(undefined_device_callees(flow));
+    }
     detail::find_inactive_branches(program, facts);
     for (const auto& check : detail::make_checks()) {
         check->run(facts, report.findings);

@@ -43,6 +43,8 @@ public:
     ValueSet evaluate(CXCursor expression, const std::string& function) const;
     std::vector<CallTarget> targets_of(CXCursor call, const std::string& function) const;
     const std::vector<CallSite>& call_sites_of(const std::string& function) const;
+    // What each function (by FunctionDefinition::id) may return.
+    const std::map<std::string, ValueSet>& returns() const { return returns_; }
 
     // Replaces the parameters of `callee` by the arguments of one call of it.
     ValueSet substitute(const ValueSet& values, const CallSite& site) const;

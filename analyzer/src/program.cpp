@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
 
 namespace devmem::scan::detail {
 
@@ -63,29 +66,60 @@ std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerO
     return arguments;
 }
 
-Program::Program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
-                 std::vector<RunNote>& notes)
-    : index_(clang_createIndex(0, 0)) {
-    for (const auto& job : jobs) {
-        const auto arguments = parser_arguments(job, options);
-        const auto argv = c_strings(arguments);
+Program::Program(AnalyzerOptions options) : options_(std::move(options)) {
+    const unsigned threads =
+        options_.jobs != 0 ? options_.jobs : std::max(1U, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) {
+        indexes_.push_back(clang_createIndex(0, 0));
+    }
+}
+
+void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes) {
+    struct Parsed {
         CXTranslationUnit unit = nullptr;
-        const auto status = clang_parseTranslationUnit2(index_, job.file.c_str(), argv.data(),
-                                                        static_cast<int>(argv.size()), nullptr, 0,
-                                                        parse_options, &unit);
-        if (status != CXError_Success || unit == nullptr) {
-            notes.push_back({{job.file.string(), 0, 0},
-                             fmt::format("could not be parsed (libclang error {}); skipped",
-                                         static_cast<int>(status))});
-            continue;
+        std::optional<RunNote> note;
+    };
+    std::vector<Parsed> parsed(jobs.size());
+    std::atomic<std::size_t> next{0};
+    const auto parse_some = [&](CXIndex index) {
+        for (auto i = next++; i < jobs.size(); i = next++) {
+            const auto& job = jobs[i];
+            const auto arguments = parser_arguments(job, options_);
+            const auto argv = c_strings(arguments);
+            const auto status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
+                                                            static_cast<int>(argv.size()), nullptr,
+                                                            0, parse_options, &parsed[i].unit);
+            if (status != CXError_Success || parsed[i].unit == nullptr) {
+                parsed[i].unit = nullptr;
+                parsed[i].note =
+                    RunNote{{job.file.string(), 0, 0},
+                            fmt::format("could not be parsed (libclang error {}); skipped",
+                                        static_cast<int>(status))};
+            } else if (const auto error = first_error(parsed[i].unit); !error.empty()) {
+                parsed[i].note =
+                    RunNote{{job.file.string(), 0, 0},
+                            fmt::format("has errors, only what parsed is analysed: {}", error)};
+            }
         }
-        if (const auto error = first_error(unit); !error.empty()) {
-            notes.push_back({{job.file.string(), 0, 0},
-                             fmt::format("has errors, only what parsed is analysed: {}", error)});
+    };
+    {
+        const auto thread_count = std::min(indexes_.size(), jobs.size());
+        std::vector<std::jthread> threads;
+        for (std::size_t t = 1; t < thread_count; ++t) {
+            threads.emplace_back(parse_some, indexes_[t]);
         }
-        TranslationUnit parsed{unit, job.inferred ? Confidence::low : Confidence::high};
-        units_.push_back(parsed);
-        index_unit(parsed);
+        parse_some(indexes_.front());
+    }
+    // Indexing is cheap and fills shared maps, so it stays on this thread, in job order.
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (parsed[i].note) {
+            notes.push_back(std::move(*parsed[i].note));
+        }
+        if (parsed[i].unit != nullptr) {
+            units_.push_back(
+                {parsed[i].unit, jobs[i].inferred ? Confidence::low : Confidence::high});
+            index_unit(units_.back());
+        }
     }
 }
 
@@ -93,7 +127,9 @@ Program::~Program() {
     for (const auto& unit : units_) {
         clang_disposeTranslationUnit(unit.unit);
     }
-    clang_disposeIndex(index_);
+    for (auto* index : indexes_) {
+        clang_disposeIndex(index);
+    }
 }
 
 const FunctionDefinition* Program::find_function(const std::string& id) const {

@@ -30,12 +30,14 @@ struct TranslationUnit {
 
 class Program {
 public:
-    // Parse failures are appended to `notes`; what parsed is kept.
-    Program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
-            std::vector<RunNote>& notes);
+    explicit Program(AnalyzerOptions options);
     ~Program();
     Program(const Program&) = delete;
     Program& operator=(const Program&) = delete;
+
+    // Parses the jobs on `options.jobs` threads and keeps what parsed, in job order whatever the
+    // thread count. Parse failures are appended to `notes`.
+    void add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes);
 
     const std::vector<TranslationUnit>& units() const { return units_; }
     const std::map<std::string, FunctionDefinition>& functions() const { return functions_; }
@@ -54,7 +56,9 @@ public:
 private:
     void index_unit(const TranslationUnit& unit);
 
-    CXIndex index_ = nullptr;
+    AnalyzerOptions options_;
+    // One index per parsing thread: libclang does not share one between threads.
+    std::vector<CXIndex> indexes_;
     std::vector<TranslationUnit> units_;
     std::map<std::string, FunctionDefinition> functions_;
     std::map<std::string, std::vector<std::string>> ids_by_usr_;

@@ -31,13 +31,14 @@ struct Analysed {
 };
 
 // Analyses the files as one program, each compiled as its extension says.
-void analyse(Analysed& analysed, const std::vector<std::pair<std::string, std::string>>& files) {
+void analyse(Analysed& analysed, const std::vector<std::pair<std::string, std::string>>& files,
+             const AnalyzerOptions& options = {}) {
     std::vector<std::filesystem::path> paths;
     paths.reserve(files.size());
     for (const auto& [name, text] : files) {
         paths.push_back(analysed.directory.write(name, text));
     }
-    analysed.report = analyze_program(jobs_from_paths(paths), {}, {});
+    analysed.report = analyze_program(jobs_from_paths(paths), options, {});
 }
 
 const char* headers = "#include <fcntl.h>\n#include <sys/mman.h>\n#include <unistd.h>\n";
@@ -209,9 +210,10 @@ int f(void) {
 
 TEST_CASE("a file that does not parse is a note and the rest is still analysed") {
     Analysed a;
-    analyse(a, {{"bad.c", "int main(void) { return undeclared; }\n"},
-                {"good.c",
-                 std::string(headers) + "int g(void) { return open(\"/dev/mem\", O_RDONLY); }\n"}});
+    analyse(a,
+            {{"bad.c", "const char *dev = \"/dev/mem\";\nint main(void) { return undeclared; }\n"},
+             {"good.c",
+              std::string(headers) + "int g(void) { return open(\"/dev/mem\", O_RDONLY); }\n"}});
     REQUIRE(a.report.notes.size() == 1);
     CHECK(a.report.notes[0].location.file.ends_with("bad.c"));
     CHECK(a.summary() == std::vector<std::string>{"DM001@4"});
@@ -313,4 +315,59 @@ long smbios_address() {
 }
 )"}});
     CHECK(a.summary() == std::vector<std::string>{"DM006@5"});
+}
+
+TEST_CASE("callers of wrappers are found in units that never name the device") {
+    // Neither caller names a device, a port or an anchor: only the wrappers learned from the
+    // units parsed before bring them in, one round per level of wrapping.
+    Analysed a;
+    analyse(a, {{"chunk.c", std::string(headers) + R"(
+void *chunk(long base, long length) {
+    int fd = open("/dev/mem", O_RDONLY);
+    return mmap(0, length, PROT_READ, MAP_SHARED, fd, base);
+}
+)"},
+                {"bios.c", R"(
+void *chunk(long base, long length);
+void *bios_image(long offset) { return chunk(0xC0000 + offset, 0x8000); }
+)"},
+                {"main.c", R"(
+void *bios_image(long offset);
+int main(void) { return bios_image(0) != 0; }
+)"},
+                {"unrelated.c", "int unrelated(void) { return 0; }\n"}});
+    std::vector<std::string> files;
+    for (const auto& finding : a.report.findings) {
+        files.push_back(finding.location.file.substr(finding.location.file.rfind('/') + 1) + ":" +
+                        finding.rule +
+                        (finding.range ? " " + std::string(to_string(finding.range_class)) : ""));
+    }
+    CHECK(files ==
+          std::vector<std::string>{"chunk.c:DM001", "chunk.c:DM002", "main.c:DM002 option-rom"});
+}
+
+TEST_CASE("the report does not depend on the number of parsing threads") {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (int i = 0; i < 6; ++i) {
+        files.emplace_back("unit" + std::to_string(i) + ".c",
+                           std::string(headers) + "void *map" + std::to_string(i) +
+                               "(void) { int fd = open(\"/dev/mem\", O_RDONLY);\n"
+                               "    return mmap(0, 4096, PROT_READ, MAP_SHARED, fd, " +
+                               std::to_string(0xF0000 + i * 0x1000) + "); }\n" +
+                               (i % 2 == 0 ? "#include <missing.h>\n" : ""));
+    }
+    AnalyzerOptions options;
+    options.jobs = 1;
+    Analysed one;
+    analyse(one, files, options);
+    options.jobs = 3;
+    Analysed three;
+    analyse(three, files, options);
+    REQUIRE(one.summary().size() == 12);
+    CHECK(one.summary() == three.summary());
+    REQUIRE(one.report.notes.size() == 3);
+    for (std::size_t i = 0; i < one.report.notes.size(); ++i) {
+        CHECK(one.report.notes[i].location.file.substr(one.directory.path().string().size()) ==
+              three.report.notes[i].location.file.substr(three.directory.path().string().size()));
+    }
 }

@@ -1,0 +1,361 @@
+#include "prefilter.hpp"
+
+#include "api_table.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+#include <string_view>
+
+namespace devmem::scan::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Text that, anywhere in a file (code, string or comment), makes the file worth parsing.
+constexpr std::array text_triggers{"systab"};
+// Firmware anchors and efi/systab keys count as the start of a string or character literal:
+// bare, "_32_" and "_MP_" are parts of ordinary names (pixman_fixed_32_32_t).
+constexpr std::array literal_triggers{"_SM_", "_SM3_", "_DMI_", "RSD PTR", "$PIR",
+                                      "$PnP", "_32_",  "_MP_",  "SMBIOS",  "ACPI"};
+// <paths.h> names for the devices.
+constexpr std::array identifier_triggers{"_PATH_MEM", "_PATH_KMEM"};
+// Four-byte anchors compared as integers, in either byte order, as hexadecimal constants.
+constexpr std::array four_byte_anchors{"_SM_", "_DMI", "$PIR", "$PnP", "_32_", "_MP_", "RSD "};
+
+bool is_identifier_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+std::set<std::string> anchor_constants() {
+    std::set<std::string> constants;
+    for (const std::string_view anchor : four_byte_anchors) {
+        std::string little = "0x";
+        std::string big = "0x";
+        constexpr std::string_view digits = "0123456789abcdef";
+        for (std::size_t i = 0; i < anchor.size(); ++i) {
+            const auto low_first = static_cast<unsigned char>(anchor[anchor.size() - 1 - i]);
+            const auto high_first = static_cast<unsigned char>(anchor[i]);
+            little += {digits[low_first >> 4U], digits[low_first & 0xFU]};
+            big += {digits[high_first >> 4U], digits[high_first & 0xFU]};
+        }
+        constants.insert(little);
+        constants.insert(big);
+    }
+    return constants;
+}
+
+bool starts_a_literal(std::string_view text, std::string_view anchor) {
+    for (auto at = text.find(anchor); at != std::string_view::npos;
+         at = text.find(anchor, at + 1)) {
+        if (at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// "/dev/mem", but also "/dev/./mem" and the "/dev/" of a path pasted together ("/dev/" "mem",
+// "/dev/" + name): the rest of the literal after "/dev/" is empty or names a memory or port device.
+bool names_a_device(std::string_view text) {
+    constexpr std::string_view directory = "/dev/";
+    for (auto at = text.find(directory); at != std::string_view::npos;
+         at = text.find(directory, at + 1)) {
+        const auto rest = text.substr(at + directory.size());
+        const auto literal = rest.substr(0, rest.find_first_of("\"\n"));
+        if (literal.empty() || literal.find("mem") != std::string_view::npos ||
+            literal.find("port") != std::string_view::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_port_instruction(std::string_view word) {
+    const auto* api = find_api(word);
+    return api != nullptr && api->kind == ApiKind::port_instruction;
+}
+
+bool is_trigger_identifier(std::string_view word) {
+    static const std::set<std::string> constants = anchor_constants();
+    if (std::ranges::find(identifier_triggers, word) != identifier_triggers.end()) {
+        return true;
+    }
+    if (word.starts_with("0x") || word.starts_with("0X")) {
+        std::string lower(word);
+        std::ranges::transform(lower, lower.begin(), [](char c) {
+            return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        });
+        // Suffixes: 0x5f4d535fUL.
+        while (!lower.empty() && (lower.back() == 'u' || lower.back() == 'l')) {
+            lower.pop_back();
+        }
+        return constants.contains(lower);
+    }
+    return false;
+}
+
+// Calls `visit` with every identifier-like word (identifiers and numbers) of the text.
+template <typename Visit> void for_each_word(std::string_view text, Visit&& visit) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (!is_identifier_char(text[i])) {
+            ++i;
+            continue;
+        }
+        const auto start = i;
+        while (i < text.size() && is_identifier_char(text[i])) {
+            ++i;
+        }
+        if (visit(text.substr(start, i - start))) {
+            return;
+        }
+    }
+}
+
+} // namespace
+
+// A source file mapped read-only; empty when it cannot be read.
+class MappedFile {
+public:
+    explicit MappedFile(const fs::path& path) {
+        const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (descriptor < 0) {
+            return;
+        }
+        struct stat status {};
+        if (::fstat(descriptor, &status) == 0 && status.st_size > 0) {
+            void* address = ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ,
+                                   MAP_PRIVATE, descriptor, 0);
+            if (address != MAP_FAILED) {
+                data_ = static_cast<const char*>(address);
+                size_ = static_cast<std::size_t>(status.st_size);
+            }
+        }
+        ::close(descriptor);
+    }
+    ~MappedFile() {
+        if (data_ != nullptr) {
+            ::munmap(const_cast<char*>(data_), size_);
+        }
+    }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+
+    std::string_view text() const { return {data_, size_}; }
+
+private:
+    const char* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+struct Prefilter::FileText {
+    struct Include {
+        std::string name;
+        bool angled = false;
+    };
+
+    explicit FileText(const fs::path& path) : file(path) {
+        const auto text = file.text();
+        has_trigger = names_a_device(text) ||
+                      std::ranges::any_of(text_triggers,
+                                          [&](std::string_view trigger) {
+                                              return text.find(trigger) != std::string_view::npos;
+                                          }) ||
+                      std::ranges::any_of(literal_triggers, [&](std::string_view trigger) {
+                          return starts_a_literal(text, trigger);
+                      });
+        for_each_word(text, [&](std::string_view word) {
+            has_trigger = has_trigger || is_trigger_identifier(word);
+            calls_ports = calls_ports || is_port_instruction(word);
+            return has_trigger && calls_ports;
+        });
+        find_includes(text);
+    }
+
+    bool mentions_any(const std::set<std::string>& names) const {
+        bool found = false;
+        for_each_word(file.text(), [&](std::string_view word) {
+            found = names.contains(std::string(word));
+            return found;
+        });
+        return found;
+    }
+
+    // A definition, told from a declaration or a call by what follows the parameter list: a body
+    // or a constructor's initialiser list, after qualifiers such as `const`.
+    bool defines_any(const std::set<std::string>& names) const {
+        const auto text = file.text();
+        bool found = false;
+        std::size_t end = 0;
+        for_each_word(text, [&](std::string_view word) {
+            if (!names.contains(std::string(word))) {
+                return false;
+            }
+            auto at = static_cast<std::size_t>(word.data() + word.size() - text.data());
+            at = text.find_first_not_of(" \t\n", at);
+            if (at == std::string_view::npos || text[at] != '(' || at < end) {
+                return false;
+            }
+            int depth = 0;
+            for (; at < text.size(); ++at) {
+                depth += text[at] == '(' ? 1 : text[at] == ')' ? -1 : 0;
+                if (depth == 0) {
+                    break;
+                }
+            }
+            end = at;
+            while (++at < text.size() && (std::isspace(static_cast<unsigned char>(text[at])) != 0 ||
+                                          is_identifier_char(text[at]))) {
+            }
+            found = at < text.size() &&
+                    (text[at] == '{' ||
+                     (text[at] == ':' && at + 1 < text.size() && text[at + 1] != ':'));
+            return found;
+        });
+        return found;
+    }
+
+    MappedFile file;
+    bool has_trigger = false;
+    // Port-I/O names count in a unit's own file only: a header that defines inb() for the whole
+    // project (the X server's compiler.h) would otherwise keep every unit.
+    bool calls_ports = false;
+    std::vector<Include> includes;
+
+private:
+    void find_includes(std::string_view text) {
+        std::size_t position = 0;
+        while ((position = text.find("include", position)) != std::string_view::npos) {
+            const auto line_start = text.rfind('\n', position) + 1; // npos + 1 == 0
+            position += 7;
+            const auto before = text.substr(line_start, position - 7 - line_start);
+            const auto hash = before.find_first_not_of(" \t");
+            if (hash == std::string_view::npos || before[hash] != '#' ||
+                before.find_first_not_of(" \t", hash + 1) != std::string_view::npos) {
+                continue;
+            }
+            const auto open = text.find_first_not_of(" \t", position);
+            if (open == std::string_view::npos || (text[open] != '"' && text[open] != '<')) {
+                continue;
+            }
+            const char close = text[open] == '"' ? '"' : '>';
+            const auto end = text.find_first_of(std::string{close, '\n'}, open + 1);
+            if (end == std::string_view::npos || text[end] != close) {
+                continue;
+            }
+            includes.push_back({std::string(text.substr(open + 1, end - open - 1)), close == '>'});
+        }
+    }
+};
+
+Prefilter::Prefilter(const std::vector<CompileJob>& jobs) {
+    closures_.reserve(jobs.size());
+    for (const auto& job : jobs) {
+        closures_.push_back(closure_of(job));
+    }
+}
+
+Prefilter::~Prefilter() = default;
+
+const Prefilter::FileText& Prefilter::text_of(const fs::path& file) {
+    auto& text = files_[file];
+    if (!text) {
+        text = std::make_unique<FileText>(file);
+    }
+    return *text;
+}
+
+std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& job) {
+    const auto absolute = [&](const fs::path& path) {
+        return (path.is_absolute() ? path : job.directory / path).lexically_normal();
+    };
+    // Only the project's own directories: system headers declare inb() and _PATH_MEM for
+    // everyone and would keep every unit.
+    std::vector<fs::path> quoted_directories;
+    std::vector<fs::path> directories;
+    std::vector<fs::path> forced_includes;
+    for (std::size_t i = 0; i < job.arguments.size(); ++i) {
+        const std::string_view argument = job.arguments[i];
+        const bool has_next = i + 1 < job.arguments.size();
+        for (const std::string_view option : {"-I", "-iquote", "-include"}) {
+            if (!argument.starts_with(option)) {
+                continue;
+            }
+            std::string value(argument.substr(option.size()));
+            if (value.empty() && has_next) {
+                value = job.arguments[++i];
+            }
+            auto& list = option == "-I"        ? directories
+                         : option == "-iquote" ? quoted_directories
+                                               : forced_includes;
+            list.push_back(absolute(value));
+            break;
+        }
+    }
+    std::vector<const FileText*> closure;
+    std::set<fs::path> seen;
+    std::vector<fs::path> pending = forced_includes;
+    pending.push_back(absolute(job.file));
+    while (!pending.empty()) {
+        const auto file = pending.back();
+        pending.pop_back();
+        if (!seen.insert(file).second) {
+            continue;
+        }
+        const auto& text = text_of(file);
+        closure.push_back(&text);
+        for (const auto& include : text.includes) {
+            std::vector<fs::path> candidates;
+            if (!include.angled) {
+                candidates.push_back(file.parent_path());
+                candidates.insert(candidates.end(), quoted_directories.begin(),
+                                  quoted_directories.end());
+            }
+            candidates.insert(candidates.end(), directories.begin(), directories.end());
+            for (const auto& directory : candidates) {
+                auto header = (directory / include.name).lexically_normal();
+                std::error_code error;
+                if (fs::is_regular_file(header, error)) {
+                    pending.push_back(std::move(header));
+                    break;
+                }
+            }
+        }
+    }
+    return closure;
+}
+
+std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentioned,
+                                           const std::set<std::string>& defined) const {
+    std::map<const FileText*, bool> answers;
+    const auto matters = [&](const FileText* text) {
+        if (text->has_trigger) {
+            return true;
+        }
+        if (mentioned.empty() && defined.empty()) {
+            return false;
+        }
+        auto [it, inserted] = answers.try_emplace(text, false);
+        if (inserted) {
+            it->second = text->mentions_any(mentioned) || text->defines_any(defined);
+        }
+        return it->second;
+    };
+    std::vector<std::size_t> selected;
+    for (std::size_t i = 0; i < closures_.size(); ++i) {
+        if (closures_[i].front()->calls_ports || std::ranges::any_of(closures_[i], matters)) {
+            selected.push_back(i);
+        }
+    }
+    return selected;
+}
+
+} // namespace devmem::scan::detail

@@ -1,0 +1,46 @@
+#pragma once
+
+// Decides from text alone which translation units can hold anything the rules look for, so that
+// a large tree is parsed only where it matters. A unit is kept when its file, or a project header
+// it includes, mentions a device path, a port-I/O call, a firmware anchor or the efi/systab file,
+// or the name of a function already known to reach the device (a wrapper learned from the units
+// parsed so far), or defines a function the units parsed so far pass a device to.
+// Over-approximating is cheap; missing a unit loses findings.
+
+#include "devmem/scan/compilation.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace devmem::scan::detail {
+
+class MappedFile;
+
+class Prefilter {
+public:
+    explicit Prefilter(const std::vector<CompileJob>& jobs);
+    ~Prefilter();
+    Prefilter(const Prefilter&) = delete;
+    Prefilter& operator=(const Prefilter&) = delete;
+
+    // Indexes of the jobs whose text holds a trigger, mentions one of `mentioned` (wrappers to
+    // find the callers of) or defines one of `defined` (functions a device is passed to), in
+    // job order.
+    std::vector<std::size_t> select(const std::set<std::string>& mentioned,
+                                    const std::set<std::string>& defined = {}) const;
+
+private:
+    struct FileText;
+    const FileText& text_of(const std::filesystem::path& file);
+    // The file and the project headers it includes, directly or not.
+    std::vector<const FileText*> closure_of(const CompileJob& job);
+
+    std::map<std::filesystem::path, std::unique_ptr<FileText>> files_;
+    std::vector<std::vector<const FileText*>> closures_;
+};
+
+} // namespace devmem::scan::detail

@@ -1,0 +1,70 @@
+// Which translation units the text prefilter keeps, before anything is parsed.
+
+#include "prefilter.hpp"
+
+#include "temporary_directory.hpp"
+
+#include <catch2/catch.hpp>
+
+using devmem::scan::CompileJob;
+using devmem::scan::jobs_from_paths;
+using devmem::scan::detail::Prefilter;
+
+namespace {
+
+// The names of the selected files, relative to the directory.
+std::vector<std::string> selected(const TemporaryDirectory& directory,
+                                  const std::vector<CompileJob>& jobs,
+                                  const std::set<std::string>& names = {}) {
+    std::vector<std::string> files;
+    for (const auto i : Prefilter(jobs).select(names)) {
+        files.push_back(jobs[i].file.lexically_relative(directory.path()).string());
+    }
+    return files;
+}
+
+} // namespace
+
+TEST_CASE("units naming a device, a port call, an anchor or systab are kept; others are not") {
+    TemporaryDirectory d;
+    const auto jobs = jobs_from_paths({
+        d.write("device.c", "const char *p = \"/dev/mem\";\n"),
+        d.write("pasted.c", "const char *p = \"/dev/\" \"port\";\n"),
+        d.write("paths.c", "#include <paths.h>\nconst char *p = _PATH_KMEM;\n"),
+        d.write("port.c", "void f(void) { outb(0, 0x80); }\n"),
+        d.write("anchor.c",
+                "int f(const char *p) { return p[0] == 0 && !memcmp(p, \"_SM3_\", 5); }\n"),
+        d.write("number.c", "int f(unsigned *p) { return *p == 0x5F4D535FU; }\n"),
+        d.write("systab.c", "const char *t = \"/sys/firmware/efi/systab\";\n"),
+        d.write("plain.c", "typedef int pixman_fixed_32_32_t; int inbound, outbox;\n"),
+    });
+    CHECK(selected(d, jobs) == std::vector<std::string>{"anchor.c", "device.c", "number.c",
+                                                        "pasted.c", "paths.c", "port.c",
+                                                        "systab.c"});
+}
+
+TEST_CASE("a project header's device path keeps its includers; its port calls do not") {
+    TemporaryDirectory d;
+    d.write("include/os.h", "#define DEV_MEM \"/dev/mem\"\n");
+    d.write("include/io.h", "static inline unsigned char inb(unsigned short p) { return 0; }\n");
+    d.write("include/outer.h", "#include <os.h>\n");
+    const auto jobs = jobs_from_paths({
+        d.write("src/direct.c", "#include \"../include/os.h\"\n"),
+        d.write("src/nested.c", "#include <outer.h>\n"),
+        d.write("src/io_only.c", "#include <io.h>\nint x;\n"),
+        d.write("src/io_user.c", "#include <io.h>\nint f(void) { return inb(0x61); }\n"),
+    });
+    CHECK(selected(d, jobs) ==
+          std::vector<std::string>{"src/direct.c", "src/io_user.c", "src/nested.c"});
+}
+
+TEST_CASE("a unit mentioning a learned wrapper is kept once the wrapper is known") {
+    TemporaryDirectory d;
+    const auto jobs = jobs_from_paths({
+        d.write("caller.c",
+                "int read_bios(long, long);\nint main(void) { return read_bios(0xF0000, 16); }\n"),
+        d.write("other.c", "int read_bios_size;\n"),
+    });
+    CHECK(selected(d, jobs).empty());
+    CHECK(selected(d, jobs, {"read_bios"}) == std::vector<std::string>{"caller.c"});
+}
