@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 
 namespace devmem::scan::detail {
@@ -107,6 +108,9 @@ public:
     explicit FactCollector(const DataFlow& flow) : flow_(flow) {}
 
     ProgramFacts collect() {
+        for (const auto& [id, function] : flow_.program().functions()) {
+            find_read_wrapper(function);
+        }
         for (const auto& [id, function] : flow_.program().functions()) {
             collect_function(function);
         }
@@ -213,6 +217,74 @@ private:
         }
     }
 
+    // The parameter the values are computed from, when there is exactly one.
+    static std::optional<unsigned> single_parameter(const ValueSet& values,
+                                                    const std::string& function_id) {
+        std::set<unsigned> indexes;
+        std::vector<const Value*> pending;
+        for (const auto& value : values.values()) {
+            pending.push_back(&value);
+        }
+        while (!pending.empty()) {
+            const auto* value = pending.back();
+            pending.pop_back();
+            if (value->kind == Value::Kind::parameter && value->text == function_id) {
+                indexes.insert(value->index);
+            }
+            for (const auto& operand : value->operands) {
+                pending.push_back(operand.get());
+            }
+        }
+        return indexes.size() == 1 ? std::optional(*indexes.begin()) : std::nullopt;
+    }
+
+    // A function that reads from a descriptor it is given, without positioning it, reads where
+    // its caller last sought (dmidecode's myread after mem_chunk's lseek): its calls are reads
+    // with that descriptor and length, like read(2) itself.
+    void find_read_wrapper(const FunctionDefinition& function) {
+        bool positions = false;
+        std::optional<ApiEntry> wrapper;
+        visit_descendants(function.cursor, [&](CXCursor call) {
+            if (clang_getCursorKind(call) != CXCursor_CallExpr) {
+                return;
+            }
+            for (const auto& target : flow_.targets_of(call, function.id)) {
+                if (target.api == nullptr || target.is_stream_member) {
+                    continue;
+                }
+                const auto& api = *target.api;
+                positions = positions || api.kind == ApiKind::seek ||
+                            (api.kind == ApiKind::read && api.offset != none);
+                const auto arguments = call_arguments(call);
+                if (api.kind != ApiKind::read || api.offset != none || api.length == none ||
+                    static_cast<std::size_t>(std::max(api.descriptor, api.length)) >=
+                        arguments.size()) {
+                    continue;
+                }
+                const auto descriptor = single_parameter(
+                    flow_.evaluate(arguments[api.descriptor], function.id), function.id);
+                const auto length = single_parameter(
+                    flow_.evaluate(arguments[api.length], function.id), function.id);
+                if (descriptor && length) {
+                    wrapper = ApiEntry{function.name, ApiKind::read,
+                                       none,          static_cast<int>(*descriptor),
+                                       none,          static_cast<int>(*length)};
+                }
+            }
+        });
+        if (wrapper && !positions) {
+            read_wrappers_.emplace(function.id, *wrapper);
+        }
+    }
+
+    const ApiEntry* api_of(const CallTarget& target) const {
+        if (target.api != nullptr || target.definition == nullptr) {
+            return target.api;
+        }
+        const auto wrapper = read_wrappers_.find(target.definition->id);
+        return wrapper == read_wrappers_.end() ? nullptr : &wrapper->second;
+    }
+
     void collect_call(CXCursor call, const CallTarget& target, const FunctionDefinition& function,
                       const std::vector<PositioningCall>& positioning_calls) {
         const auto arguments = call_arguments(call);
@@ -230,10 +302,11 @@ private:
             }
             return;
         }
-        if (target.api == nullptr) {
+        const auto* found_api = api_of(target);
+        if (found_api == nullptr) {
             return;
         }
-        const auto& api = *target.api;
+        const auto& api = *found_api;
         switch (api.kind) {
         case ApiKind::open:
             collect_open(call, target.name, argument(api.path), function);
@@ -476,6 +549,8 @@ private:
 
     const DataFlow& flow_;
     ProgramFacts facts_;
+    // By FunctionDefinition::id.
+    std::map<std::string, ApiEntry> read_wrappers_;
     bool looks_up_table_address_ = false;
 };
 
