@@ -111,6 +111,16 @@ const ApiEntry* find_api(std::string_view name) {
     return nullptr;
 }
 
+std::vector<std::string_view> api_names(ApiKind kind) {
+    std::vector<std::string_view> names;
+    for (const auto& api : apis) {
+        if (api.kind == kind) {
+            names.push_back(api.name);
+        }
+    }
+    return names;
+}
+
 const ApiEntry* find_stream_api(std::string_view class_name, std::string_view member) {
     for (const auto& api : stream_apis) {
         if (api.class_name == class_name && api.entry.name == member) {

@@ -4,6 +4,7 @@
 // which role in each. Adding an API is adding a row.
 
 #include <string_view>
+#include <vector>
 
 namespace devmem::scan::detail {
 
@@ -31,6 +32,8 @@ struct ApiEntry {
 };
 
 const ApiEntry* find_api(std::string_view name);
+// The names of every API of one kind, for a text search that must know them all.
+std::vector<std::string_view> api_names(ApiKind kind);
 
 // C++ stream members: `std::ifstream f(path)`, `f.open(path)`, `f.seekg(off)`, `f.read(buf, n)`.
 // The descriptor is the stream object itself.

@@ -39,7 +39,11 @@ private:
     // The file and the project headers it includes, directly or not.
     std::vector<const FileText*> closure_of(const CompileJob& job);
 
+    // Include directories are probed for the same names over and over.
+    bool is_header(const std::filesystem::path& path);
+
     std::map<std::filesystem::path, std::unique_ptr<FileText>> files_;
+    std::map<std::filesystem::path, bool> header_exists_;
     std::vector<std::vector<const FileText*>> closures_;
 };
 
