@@ -20,7 +20,7 @@ namespace {
 void apply_rewrite_rules(std::vector<Finding>& findings, const std::vector<RewriteRule>& rules) {
     for (auto& finding : findings) {
         for (const auto& rule : rules) {
-            if (rule.applies_to(finding.rule, finding.callee)) {
+            if (rule.applies_to(finding.rule, finding.callee, finding.range_class)) {
                 finding.replacement = rule.replacement;
                 finding.rewrite_rule = rule.id;
                 finding.trace.push_back(

@@ -74,6 +74,18 @@ std::string_view to_string(RangeClass range_class) {
     return "unknown";
 }
 
+std::optional<RangeClass> range_class_named(std::string_view name) {
+    for (const auto range_class :
+         {RangeClass::bios_area, RangeClass::acpi_rsdp_window, RangeClass::option_rom,
+          RangeClass::vga_hole, RangeClass::real_mode_low, RangeClass::low_megabyte,
+          RangeClass::above_1mib, RangeClass::unknown}) {
+        if (to_string(range_class) == name) {
+            return range_class;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string_view to_string(Servability servability) {
     switch (servability) {
     case Servability::served:

@@ -106,7 +106,7 @@ private:
         if (!applies.IsMap()) {
             fail_at(file_, applies.Mark(), "'applies-to' must be a mapping");
         }
-        reject_unknown_keys(applies, {"rule", "category", "callee"});
+        reject_unknown_keys(applies, {"rule", "category", "callee", "range-class"});
         rule.rule = required_string(applies, "rule");
         const auto* info = find_rule(rule.rule);
         if (info == nullptr) {
@@ -120,6 +120,14 @@ private:
                                 rule.rule, info->category));
         }
         rule.callees = optional_strings(applies, "callee");
+        for (const auto& name : optional_strings(applies, "range-class")) {
+            const auto range_class = range_class_named(name);
+            if (!range_class) {
+                fail_at(file_, applies["range-class"].Mark(),
+                        fmt::format("unknown range class '{}'", name));
+            }
+            rule.range_classes.push_back(*range_class);
+        }
     }
 
     void read_confidence(RewriteRule& rule) {
@@ -162,9 +170,12 @@ RuleFileError::RuleFileError(const std::filesystem::path& file, unsigned line, u
                              const std::string& problem)
     : std::runtime_error(fmt::format("{}:{}:{}: {}", file.string(), line, column, problem)) {}
 
-bool RewriteRule::applies_to(std::string_view finding_rule, std::string_view callee) const {
+bool RewriteRule::applies_to(std::string_view finding_rule, std::string_view callee,
+                             RangeClass range_class) const {
     return rule == finding_rule &&
-           (callees.empty() || std::ranges::find(callees, callee) != callees.end());
+           (callees.empty() || std::ranges::find(callees, callee) != callees.end()) &&
+           (range_classes.empty() ||
+            std::ranges::find(range_classes, range_class) != range_classes.end());
 }
 
 RewriteRule load_rewrite_rule(const std::filesystem::path& file) {

@@ -371,3 +371,21 @@ TEST_CASE("the report does not depend on the number of parsing threads") {
               three.report.notes[i].location.file.substr(three.directory.path().string().size()));
     }
 }
+
+TEST_CASE("the sysfs table advice goes to a BIOS-area map, not to a map of the VGA hole") {
+    Analysed a;
+    const auto paths = {a.directory.write("m.c", std::string(headers) + R"(
+int main(void) {
+    int fd = open("/dev/mem", O_RDWR);
+    void *bios = mmap(0, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000);
+    void *vga = mmap(0, 0x20000, PROT_WRITE, MAP_SHARED, fd, 0xA0000);
+    return bios == vga;
+}
+)")};
+    a.report =
+        analyze_program(jobs_from_paths(paths), {}, load_rewrite_rules(DEVMEM_SOURCE_RULES_DIR));
+    REQUIRE(a.summary() ==
+            std::vector<std::string>{"DM001@6", "DM002@7 bios-area", "DM002@8 vga-hole"});
+    CHECK(a.report.findings[1].rewrite_rule == "physical-map-to-sysfs-tables");
+    CHECK(a.report.findings[2].rewrite_rule.empty());
+}

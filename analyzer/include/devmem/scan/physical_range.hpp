@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace devmem::scan {
@@ -29,6 +30,8 @@ struct PhysicalRange {
 RangeClass classify_range(PhysicalRange range);
 Servability servability_of(RangeClass range_class);
 std::string_view to_string(RangeClass range_class);
+// The class spelled as to_string spells it ("vga-hole"), if there is one.
+std::optional<RangeClass> range_class_named(std::string_view name);
 std::string_view to_string(Servability servability);
 // What a consumer of that range should read instead of /dev/mem.
 std::string_view replacement_for(RangeClass range_class);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "devmem/scan/physical_range.hpp"
+
 #include "devmem/scan/finding.hpp"
 
 #include <filesystem>
@@ -17,6 +19,9 @@ struct RewriteRule {
     std::string rule;
     std::string category;
     std::vector<std::string> callees; // empty: any callee
+    // Physical range classes of DM002/DM003 findings; empty: any. Advice to read a firmware table
+    // from sysfs fits a BIOS-area map, not a map of the VGA hole.
+    std::vector<RangeClass> range_classes;
     std::string message;
     std::string replacement;
     std::vector<std::string> includes;
@@ -29,7 +34,9 @@ struct RewriteRule {
     };
     std::vector<Example> examples;
 
-    bool applies_to(std::string_view finding_rule, std::string_view callee) const;
+    // `range_class` is the finding's: unknown when it has no physical range.
+    bool applies_to(std::string_view finding_rule, std::string_view callee,
+                    RangeClass range_class = RangeClass::unknown) const;
 };
 
 // A rule file that cannot be used; what() reads "file:line:column: what is wrong".
