@@ -39,11 +39,13 @@ bool same_finding(const Finding& a, const Finding& b) {
     return a.rule == b.rule && a.location == b.location && range_of(a) == range_of(b);
 }
 
-bool carries_memory_device(const detail::ValueSet& values) {
+// A memory device's path or descriptor, or the efi/systab file (whose reader DM006 is about).
+bool carries_watched_path(const detail::ValueSet& values) {
     return std::ranges::any_of(values.values(), [](const detail::Value& value) {
         const auto* path =
             value.kind == detail::Value::Kind::descriptor ? value.operands[0].get() : &value;
-        return path->kind == detail::Value::Kind::string && device_of_path(path->text);
+        return path->kind == detail::Value::Kind::string &&
+               (device_of_path(path->text) || path->text.ends_with("efi/systab"));
     });
 }
 
@@ -61,7 +63,7 @@ std::set<std::string> wrapper_names(const detail::DataFlow& flow,
         names.insert(access.site.function);
     }
     for (const auto& [id, values] : flow.returns()) {
-        if (carries_memory_device(flow.resolve_foreign(values, {}))) {
+        if (carries_watched_path(flow.resolve_foreign(values, {}))) {
             names.insert(flow.program().find_function(id)->name);
         }
     }
@@ -90,8 +92,9 @@ std::set<std::string> wrapper_names(const detail::DataFlow& flow,
     return names;
 }
 
-// Functions the parsed units pass a device's path or descriptor to without any of them defining
-// the function: the access inside is seen only once the unit defining it is parsed.
+// Functions the parsed units pass a device's path or descriptor (or efi/systab) to without any
+// of them defining the function: the access inside is seen only once the unit defining it is
+// parsed.
 std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
     std::set<std::string> names;
     for (const auto& [id, function] : flow.program().functions()) {
@@ -105,7 +108,7 @@ std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
                     continue;
                 }
                 for (const auto& argument : detail::call_arguments(call)) {
-                    if (carries_memory_device(
+                    if (carries_watched_path(
                             flow.resolve_foreign(flow.evaluate(argument, id), {}))) {
                         names.insert(target.name);
                         break;

@@ -389,3 +389,27 @@ int main(void) {
     CHECK(a.report.findings[1].rewrite_rule == "physical-map-to-sysfs-tables");
     CHECK(a.report.findings[2].rewrite_rule.empty());
 }
+
+TEST_CASE("a reader that is only passed efi/systab is parsed and its open reported (lshw)") {
+    Analysed a;
+    analyse(a, {{"lookup.c", R"(
+#include <string.h>
+int load(const char *path, char *buffer, int size);
+int has_smbios(void) {
+    char buffer[256];
+    return load("/sys/firmware/efi/systab", buffer, sizeof buffer) > 0 &&
+           strncmp(buffer, "SMBIOS=", 7) == 0;
+}
+)"},
+                {"files.c", R"(
+#include <stdio.h>
+int load(const char *path, char *buffer, int size) {
+    FILE *f = fopen(path, "r");
+    int n = f ? (int)fread(buffer, 1, size, f) : -1;
+    if (f) fclose(f);
+    return n;
+}
+)"}});
+    REQUIRE(a.summary() == std::vector<std::string>{"DM006@4"});
+    CHECK(a.report.findings[0].location.file.ends_with("files.c"));
+}
