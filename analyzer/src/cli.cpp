@@ -1,15 +1,20 @@
 #include "devmem/scan/cli.hpp"
 
 #include "devmem/scan/analyzer.hpp"
+#include "devmem/scan/baseline.hpp"
+#include "devmem/scan/lint_config.hpp"
 #include "devmem/scan/report.hpp"
 #include "devmem/scan/rewrite_rules.hpp"
+#include "devmem/scan/suppressions.hpp"
 
 #include <devmem/version.hpp>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 namespace devmem::scan {
 
@@ -26,23 +31,57 @@ struct Options {
     std::string rules;
     std::string format = "text";
     std::string output;
+    std::string fail_on;
+    bool strict = false;
+    bool summary = false;
+    std::string checks;
+    std::string config;
+    std::string overrides;
+    std::string baseline;
+    std::string write_baseline;
+    std::string root;
+    std::string cache_directory;
     AnalyzerOptions analyzer;
 };
 
 po::options_description describe(Options& options) {
     po::options_description description("options");
-    description.add_options()("help,h", "print this help and exit")("version",
-                                                                    "print the version and exit")(
-        "build-path,p", po::value(&options.build_path)->value_name("DIR|FILE"),
-        "read compile_commands.json from DIR (or FILE); FILE arguments then select entries")(
-        "rules", po::value(&options.rules)->value_name("DIR"),
-        "directory of rewrite rule files (*.yaml)")(
-        "format", po::value(&options.format)->value_name("text|json|sarif"),
-        "output format (default: text)")("output,o", po::value(&options.output)->value_name("FILE"),
-                                         "write the report to FILE instead of standard output")(
-        "extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
-        "pass ARG to the parser (repeatable)")(
-        "resource-dir", po::value(&options.analyzer.resource_dir)->value_name("DIR"),
+    auto add = description.add_options();
+    add("help,h", "print this help and exit");
+    add("version", "print the version and exit");
+    add("build-path,p", po::value(&options.build_path)->value_name("DIR|FILE"),
+        "read compile_commands.json from DIR (or FILE); FILE arguments then select entries");
+    add("rules", po::value(&options.rules)->value_name("DIR"),
+        "directory of rewrite rule files (*.yaml)");
+    add("format", po::value(&options.format)->value_name("text|json|sarif|gitlab"),
+        "output format (default: text)");
+    add("output,o", po::value(&options.output)->value_name("FILE"),
+        "write the report to FILE instead of standard output");
+    add("fail-on", po::value(&options.fail_on)->value_name("error|warning|note"),
+        "exit 1 when a finding is at least this severe (default: warning)");
+    add("strict", po::bool_switch(&options.strict),
+        "exit 3 when a file failed to parse, so the analysis is incomplete");
+    add("summary", po::bool_switch(&options.summary),
+        "also print a one-screen summary (counts by rule and file) on standard error");
+    add("checks", po::value(&options.checks)->value_name("GLOBS"),
+        "rules to run, e.g. 'DM*,-DM007' (default: all, or the config file's)");
+    add("config", po::value(&options.config)->value_name("FILE"),
+        "configuration file (default: the nearest .devmem-scan.yaml above the scanned path)");
+    add("overrides", po::value(&options.overrides)->value_name("FILE"),
+        "overrides file (default: ROOT/debian/devmem-scan.overrides when it exists)");
+    add("baseline", po::value(&options.baseline)->value_name("FILE"),
+        "do not report the findings recorded in FILE; report its stale entries");
+    add("write-baseline", po::value(&options.write_baseline)->value_name("FILE"),
+        "record the findings in FILE as accepted, then exit 0");
+    add("root", po::value(&options.root)->value_name("DIR"),
+        "scan root: base of reported paths and fingerprints (default: the current directory)");
+    add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
+        "parse N files at a time (default 0: every core)");
+    add("cache-dir", po::value(&options.cache_directory)->value_name("DIR"),
+        "keep per-file results in DIR between runs (default: no cache)");
+    add("extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
+        "pass ARG to the parser (repeatable)");
+    add("resource-dir", po::value(&options.analyzer.resource_dir)->value_name("DIR"),
         "clang resource directory holding the builtin headers");
     return description;
 }
@@ -84,6 +123,90 @@ std::vector<CompileJob> select_jobs(const Options& options) {
         }
     }
     return selected;
+}
+
+// Where the configuration file is looked for: the first scanned path, else the database's.
+fs::path config_search_start(const Options& options) {
+    if (!options.inputs.empty()) {
+        return options.inputs.front();
+    }
+    return options.build_path.empty() ? fs::current_path() : fs::path(options.build_path);
+}
+
+// The lint policy from the command line over the configuration file over the defaults.
+struct Policy {
+    RuleSelection selection;
+    std::map<std::string, Severity> severity;
+    Severity fail_on = Severity::warning;
+};
+
+Policy resolve_policy(const Options& options) {
+    LintConfig config;
+    const auto config_file = options.config.empty() ? find_lint_config(config_search_start(options))
+                                                    : std::optional<fs::path>(options.config);
+    if (config_file) {
+        config = load_lint_config(*config_file);
+    }
+    Policy policy;
+    if (!options.checks.empty()) {
+        policy.selection = RuleSelection(options.checks);
+    } else if (config.checks) {
+        policy.selection = RuleSelection(*config.checks);
+    }
+    policy.severity = std::move(config.severity);
+    if (!options.fail_on.empty()) {
+        const auto fail_on = parse_severity(options.fail_on);
+        if (!fail_on) {
+            throw ConfigError(
+                fmt::format("--fail-on takes error, warning or note, not '{}'", options.fail_on));
+        }
+        policy.fail_on = *fail_on;
+    } else if (config.fail_on) {
+        policy.fail_on = *config.fail_on;
+    }
+    return policy;
+}
+
+// Rule selection, then inline comments, then the overrides file: what is left is reported.
+void apply_suppressions(Report& report, const Options& options, const Policy& policy,
+                        const std::vector<CompileJob>& jobs) {
+    apply_rule_policy(report.findings, policy.selection, policy.severity);
+    std::vector<std::string> scanned_files;
+    scanned_files.reserve(jobs.size());
+    for (const auto& job : jobs) {
+        scanned_files.push_back(job.file.string());
+    }
+    apply_inline_suppressions(report, scanned_files);
+    auto overrides_file = fs::path(options.overrides);
+    if (options.overrides.empty()) {
+        overrides_file = report.root / default_overrides_path;
+    }
+    if (!options.overrides.empty() || fs::exists(overrides_file)) {
+        apply_overrides(report, load_overrides(overrides_file));
+    }
+}
+
+int exit_status(const Report& report, const Options& options, const Policy& policy) {
+    if (options.strict && analysis_incomplete(report)) {
+        return exit_incomplete;
+    }
+    const bool failing = std::ranges::any_of(report.findings, [&](const Finding& finding) {
+        return finding.severity >= policy.fail_on;
+    });
+    return failing ? exit_findings : exit_clean;
+}
+
+void write_report_file(const Options& options, const Report& report, OutputFormat format,
+                       std::ostream& out) {
+    if (options.output.empty()) {
+        write_report(out, report, format);
+        return;
+    }
+    std::ofstream file(options.output);
+    write_report(file, report, format);
+    if (!file) {
+        throw ConfigError(fmt::format("cannot write {}", options.output));
+    }
 }
 
 } // namespace
@@ -132,25 +255,36 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
     const auto format = parse_output_format(options.format);
     if (!format) {
         err << "devmem-scan: error: unknown format '" << options.format
-            << "' (expected text, json or sarif)\n";
+            << "' (expected text, json, sarif or gitlab)\n";
         return exit_usage;
     }
+    options.analyzer.cache_directory = options.cache_directory;
     try {
+        const auto policy = resolve_policy(options);
         const auto rules = load_rewrite_rules(rules_directory(options));
         const auto jobs = select_jobs(options);
         check_toolchain(options.analyzer);
-        const auto report = analyze_program(jobs, options.analyzer, rules);
-        if (options.output.empty()) {
-            write_report(out, report, *format);
-        } else {
-            std::ofstream file(options.output);
-            if (!file) {
-                err << "devmem-scan: error: cannot write " << options.output << '\n';
-                return exit_usage;
-            }
-            write_report(file, report, *format);
+        auto report = analyze_program(jobs, options.analyzer, rules);
+        report.root =
+            fs::absolute(options.root.empty() ? fs::current_path() : fs::path(options.root))
+                .lexically_normal();
+        apply_suppressions(report, options, policy, jobs);
+        if (!options.write_baseline.empty()) {
+            write_baseline(options.write_baseline, report);
+            err << "devmem-scan: recorded " << report.findings.size() << " findings in "
+                << options.write_baseline << '\n';
+            return exit_clean;
         }
-        return report.findings.empty() ? exit_clean : exit_findings;
+        if (!options.baseline.empty()) {
+            apply_baseline(report, options.baseline);
+        }
+        write_report_file(options, report, *format, out);
+        if (options.summary) {
+            write_summary(err, report);
+        }
+        return exit_status(report, options, policy);
+    } catch (const ConfigError& error) {
+        err << "devmem-scan: error: " << error.what() << '\n';
     } catch (const RuleFileError& error) {
         err << error.what() << '\n';
     } catch (const CompilationError& error) {

@@ -1,11 +1,15 @@
 #include "devmem/scan/report.hpp"
 
+#include "devmem/scan/fingerprint.hpp"
+#include "sarif_writer.hpp"
+#include "source_lines.hpp"
+
 #include <devmem/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <algorithm>
 #include <map>
 
 namespace devmem::scan {
@@ -16,24 +20,6 @@ std::string hex(std::uint64_t value) {
     return fmt::format("{:#x}", value);
 }
 
-// Reads each file once, however many findings point into it.
-class SourceLines {
-public:
-    std::string line(const std::string& file, unsigned number) {
-        auto [it, fresh] = files_.try_emplace(file);
-        if (fresh) {
-            std::ifstream in(file);
-            for (std::string text; std::getline(in, text);) {
-                it->second.push_back(text);
-            }
-        }
-        return number >= 1 && number <= it->second.size() ? it->second[number - 1] : "";
-    }
-
-private:
-    std::map<std::string, std::vector<std::string>> files_;
-};
-
 // A note about a whole file has no line.
 std::string where(const SourceLocation& location) {
     if (location.line == 0) {
@@ -42,8 +28,9 @@ std::string where(const SourceLocation& location) {
     return fmt::format("{}:{}:{}", location.file, location.line, location.column);
 }
 
-void write_snippet(std::ostream& out, SourceLines& sources, const SourceLocation& location) {
-    const auto text = sources.line(location.file, location.line);
+void write_snippet(std::ostream& out, detail::SourceLines& sources,
+                   const SourceLocation& location) {
+    const auto& text = sources.line(location.file, location.line);
     if (text.empty()) {
         return;
     }
@@ -55,7 +42,7 @@ void write_snippet(std::ostream& out, SourceLines& sources, const SourceLocation
 }
 
 void write_text(std::ostream& out, const Report& report) {
-    SourceLines sources;
+    detail::SourceLines sources;
     for (const auto& note : report.notes) {
         if (note.location.file.empty()) {
             out << "devmem-scan: note: " << note.message << '\n';
@@ -125,58 +112,38 @@ void write_json(std::ostream& out, const Report& report) {
     out << document.dump(2) << '\n';
 }
 
-nlohmann::json sarif_location(const SourceLocation& location) {
-    const auto uri = location.file.starts_with('/') ? "file://" + location.file : location.file;
-    return {{"physicalLocation",
-             {{"artifactLocation", {{"uri", uri}}},
-              {"region", {{"startLine", location.line}, {"startColumn", location.column}}}}}};
-}
-
-std::string_view sarif_level(Severity severity) {
-    return severity == Severity::note ? "note" : to_string(severity);
-}
-
-void write_sarif(std::ostream& out, const Report& report) {
-    auto rules = nlohmann::json::array();
-    for (const auto& rule : rule_catalogue()) {
-        rules.push_back({{"id", rule.id},
-                         {"name", rule.name},
-                         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-                         {"properties", {{"category", rule.category}}}});
+// GitLab's Code Quality severities: info, minor, major, critical, blocker.
+std::string_view gitlab_severity(Severity severity) {
+    switch (severity) {
+    case Severity::note:
+        return "info";
+    case Severity::warning:
+        return "major";
+    case Severity::error:
+        return "critical";
     }
-    auto results = nlohmann::json::array();
-    for (const auto& finding : report.findings) {
-        auto related = nlohmann::json::array();
-        for (const auto& step : finding.trace) {
-            auto location = sarif_location(step.location);
-            location["message"] = {{"text", step.message}};
-            related.push_back(std::move(location));
-        }
-        auto location = sarif_location(finding.location);
-        location["logicalLocations"] = {{{"name", finding.function}, {"kind", "function"}}};
-        results.push_back({
-            {"ruleId", finding.rule},
-            {"level", sarif_level(finding.severity)},
-            {"message", {{"text", finding.message}}},
-            {"locations", {std::move(location)}},
-            {"relatedLocations", std::move(related)},
-            {"properties",
-             {{"category", finding.category},
-              {"range", range_json(finding)},
-              {"servable", to_string(finding.servability)},
-              {"replacement", finding.replacement},
-              {"rewriteRule", finding.rewrite_rule},
-              {"confidence", to_string(finding.confidence)}}},
+    return "major";
+}
+
+// GitLab Code Quality: a JSON array of issues with a path relative to the repository root.
+void write_gitlab(std::ostream& out, const Report& report) {
+    const auto fingerprints = fingerprint_findings(report.findings, report.root);
+    auto issues = nlohmann::json::array();
+    for (std::size_t i = 0; i < report.findings.size(); ++i) {
+        const auto& finding = report.findings[i];
+        issues.push_back({
+            {"type", "issue"},
+            {"description", fmt::format("{} [{}]", finding.message, finding.rule)},
+            {"check_name", finding.rule},
+            {"categories", {"Security"}},
+            {"fingerprint", fingerprints[i]},
+            {"severity", gitlab_severity(finding.severity)},
+            {"location",
+             {{"path", path_from_root(finding.location.file, report.root)},
+              {"lines", {{"begin", std::max(finding.location.line, 1U)}}}}},
         });
     }
-    nlohmann::json document = {
-        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-        {"version", "2.1.0"},
-        {"runs",
-         {{{"tool",
-            {{"driver", {{"name", "devmem-scan"}, {"version", DEVMEM_VERSION}, {"rules", rules}}}}},
-           {"results", std::move(results)}}}}};
-    out << document.dump(2) << '\n';
+    out << issues.dump(2) << '\n';
 }
 
 } // namespace
@@ -191,7 +158,56 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
     if (name == "sarif") {
         return OutputFormat::sarif;
     }
+    if (name == "gitlab") {
+        return OutputFormat::gitlab;
+    }
     return std::nullopt;
+}
+
+void write_summary(std::ostream& out, const Report& report) {
+    constexpr std::size_t files_shown = 10;
+    std::map<Severity, std::size_t> by_severity;
+    std::map<std::string, std::size_t> by_rule;
+    std::map<std::string, std::size_t> by_file;
+    for (const auto& finding : report.findings) {
+        ++by_severity[finding.severity];
+        ++by_rule[finding.rule];
+        ++by_file[path_from_root(finding.location.file, report.root)];
+    }
+    out << fmt::format("devmem-scan: {} findings in {} files ({} errors, {} warnings, {} notes)\n",
+                       report.findings.size(), by_file.size(), by_severity[Severity::error],
+                       by_severity[Severity::warning], by_severity[Severity::note]);
+    for (const auto& rule : rule_catalogue()) {
+        if (const auto it = by_rule.find(std::string(rule.id)); it != by_rule.end()) {
+            out << fmt::format("  {} {:<24} {:>5}\n", rule.id, rule.name, it->second);
+        }
+    }
+    std::vector<std::pair<std::string, std::size_t>> files(by_file.begin(), by_file.end());
+    std::ranges::stable_sort(files,
+                             [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (files.size() > files_shown) {
+        out << fmt::format("most findings ({} of {} files):\n", files_shown, files.size());
+        files.resize(files_shown);
+    }
+    for (const auto& [file, count] : files) {
+        out << fmt::format("  {:<40} {:>5}\n", file, count);
+    }
+    std::map<NoteKind, std::size_t> notes;
+    for (const auto& note : report.notes) {
+        ++notes[note.kind];
+    }
+    if (!notes.empty()) {
+        out << fmt::format("{} files not fully analysed, {} unused suppressions, {} stale baseline "
+                           "entries\n",
+                           notes[NoteKind::incomplete_analysis],
+                           notes[NoteKind::unused_suppression], notes[NoteKind::stale_baseline]);
+    }
+}
+
+bool analysis_incomplete(const Report& report) {
+    return std::ranges::any_of(report.notes, [](const RunNote& note) {
+        return note.kind == NoteKind::incomplete_analysis;
+    });
 }
 
 void write_report(std::ostream& out, const Report& report, OutputFormat format) {
@@ -203,7 +219,10 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format) 
         write_json(out, report);
         break;
     case OutputFormat::sarif:
-        write_sarif(out, report);
+        detail::write_sarif(out, report);
+        break;
+    case OutputFormat::gitlab:
+        write_gitlab(out, report);
         break;
     }
 }

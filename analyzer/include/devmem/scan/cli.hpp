@@ -7,7 +7,9 @@
 namespace devmem::scan {
 
 // Exit statuses of devmem-scan, as documented in devmem-scan(1).
-enum ExitStatus : int { exit_clean = 0, exit_findings = 1, exit_usage = 2 };
+// 1: a finding at or above --fail-on; 2: usage, configuration or rule file error;
+// 3: with --strict, a file failed to parse.
+enum ExitStatus : int { exit_clean = 0, exit_findings = 1, exit_usage = 2, exit_incomplete = 3 };
 
 // Where --rules points when it is not given: the first of these that exists (the share
 // directory beside the binary, the configured install directory, the source tree).

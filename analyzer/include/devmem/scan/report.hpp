@@ -2,6 +2,7 @@
 
 #include "devmem/scan/finding.hpp"
 
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -10,20 +11,35 @@
 
 namespace devmem::scan {
 
-enum class OutputFormat { text, json, sarif };
+enum class OutputFormat { text, json, sarif, gitlab };
 
 std::optional<OutputFormat> parse_output_format(std::string_view name);
+
+// Why a note was written: the analysis could not see everything, or a suppression or baseline
+// entry no longer matches anything (so it can be removed).
+enum class NoteKind { incomplete_analysis, unused_suppression, stale_baseline };
 
 // Something the user should know that is not a finding, such as a file that failed to parse.
 struct RunNote {
     SourceLocation location; // empty file: not tied to a place
     std::string message;
+    NoteKind kind = NoteKind::incomplete_analysis;
 };
 
 struct Report {
     std::vector<Finding> findings;
     std::vector<RunNote> notes;
+    // SARIF's SRCROOT and the base of the paths in fingerprints and GitLab reports; empty: paths
+    // are written as the analyzer found them.
+    std::filesystem::path root;
 };
+
+// True when a note says part of the program was not analysed (a file failed to parse).
+bool analysis_incomplete(const Report& report);
+
+// A one-screen digest for CI logs: counts by severity, by rule and for the files with the most
+// findings, and how many notes of each kind.
+void write_summary(std::ostream& out, const Report& report);
 
 // Text is clang's diagnostic style, with the source line and a caret under the column.
 void write_report(std::ostream& out, const Report& report, OutputFormat format);

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace devmem::scan::detail {
+
+// Lines of source files, each file read once however many findings point into it.
+class SourceLines {
+public:
+    // The text of line `number` (1-based); empty when the file or the line does not exist.
+    const std::string& line(const std::string& file, unsigned number) {
+        const auto& lines = lines_of(file);
+        return number >= 1 && number <= lines.size() ? lines[number - 1] : empty_;
+    }
+
+    const std::vector<std::string>& lines_of(const std::string& file) {
+        auto [it, fresh] = files_.try_emplace(file);
+        if (fresh) {
+            std::ifstream in(file);
+            for (std::string text; std::getline(in, text);) {
+                it->second.push_back(text);
+            }
+        }
+        return it->second;
+    }
+
+private:
+    std::map<std::string, std::vector<std::string>> files_;
+    std::string empty_;
+};
+
+} // namespace devmem::scan::detail

@@ -1,0 +1,213 @@
+#include "devmem/scan/suppressions.hpp"
+
+#include "devmem/scan/fingerprint.hpp"
+#include "devmem/scan/lint_config.hpp"
+#include "source_lines.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fnmatch.h>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace devmem::scan {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct InlineSuppression {
+    SourceLocation location;
+    std::vector<std::string> rules; // "*" for every rule
+    bool used = false;
+
+    bool covers(const std::string& rule) const {
+        return std::ranges::any_of(rules, [&](const auto& r) { return r == "*" || r == rule; });
+    }
+};
+
+// The same file named relatively and absolutely must match.
+std::string file_key(const std::string& file) {
+    std::error_code error;
+    return fs::absolute(file, error).lexically_normal().string();
+}
+
+std::vector<std::string> split_rules(const std::string& list) {
+    std::vector<std::string> rules;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const auto comma = std::min(list.find(',', start), list.size());
+        auto rule = list.substr(start, comma - start);
+        std::erase_if(rule, [](char c) { return c == ' ' || c == '\t'; });
+        if (!rule.empty()) {
+            rules.push_back(rule);
+        }
+        start = comma + 1;
+    }
+    return rules;
+}
+
+// Only in a comment: a string literal that happens to contain the marker does not count.
+std::vector<InlineSuppression> find_inline_suppressions(const std::string& file,
+                                                        const std::vector<std::string>& lines) {
+    static const std::regex marker(R"((//|/\*).*?devmem-scan:\s*ignore\[([^\]]*)\])");
+    std::vector<InlineSuppression> found;
+    for (std::size_t index = 0; index < lines.size(); ++index) {
+        std::smatch match;
+        if (!std::regex_search(lines[index], match, marker)) {
+            continue;
+        }
+        const auto before = lines[index].substr(0, static_cast<std::size_t>(match.position(0)));
+        if (std::ranges::count(before, '"') % 2 != 0) {
+            continue;
+        }
+        found.push_back(
+            {{file, static_cast<unsigned>(index + 1), static_cast<unsigned>(match.position(0) + 1)},
+             split_rules(match[2].str())});
+    }
+    return found;
+}
+
+std::string rules_text(const std::vector<std::string>& rules) {
+    std::string text;
+    for (const auto& rule : rules) {
+        text += (text.empty() ? "" : ",") + rule;
+    }
+    return text;
+}
+
+bool override_matches(const OverrideEntry& entry, const Finding& finding,
+                      const std::string& relative_path) {
+    if (entry.rule != "*" && entry.rule != finding.rule) {
+        return false;
+    }
+    if (fnmatch(entry.path_glob.c_str(), relative_path.c_str(), 0) != 0) {
+        return false;
+    }
+    if (entry.where.empty()) {
+        return true;
+    }
+    if (std::ranges::all_of(entry.where, [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::to_string(finding.location.line) == entry.where;
+    }
+    return finding.function == entry.where;
+}
+
+} // namespace
+
+void apply_inline_suppressions(Report& report, const std::vector<std::string>& scanned_files) {
+    std::set<std::string> files;
+    std::vector<std::string> ordered_files;
+    const auto add_file = [&](const std::string& file) {
+        if (files.insert(file_key(file)).second) {
+            ordered_files.push_back(file);
+        }
+    };
+    std::ranges::for_each(scanned_files, add_file);
+    for (const auto& finding : report.findings) {
+        add_file(finding.location.file);
+    }
+    detail::SourceLines sources;
+    std::map<std::pair<std::string, unsigned>, std::vector<InlineSuppression>> by_line;
+    for (const auto& file : ordered_files) {
+        for (auto& suppression : find_inline_suppressions(file, sources.lines_of(file))) {
+            by_line[{file_key(file), suppression.location.line}].push_back(std::move(suppression));
+        }
+    }
+    std::erase_if(report.findings, [&](const Finding& finding) {
+        const auto key = file_key(finding.location.file);
+        for (const unsigned line : {finding.location.line, finding.location.line - 1}) {
+            const auto it = by_line.find({key, line});
+            if (it == by_line.end()) {
+                continue;
+            }
+            for (auto& suppression : it->second) {
+                if (suppression.covers(finding.rule)) {
+                    suppression.used = true;
+                    return true;
+                }
+            }
+        }
+        return false;
+    });
+    for (const auto& [line, suppressions] : by_line) {
+        for (const auto& suppression : suppressions) {
+            if (!suppression.used) {
+                report.notes.push_back(
+                    {suppression.location,
+                     fmt::format("unused suppression: ignore[{}] silences no finding",
+                                 rules_text(suppression.rules)),
+                     NoteKind::unused_suppression});
+            }
+        }
+    }
+}
+
+std::vector<OverrideEntry> load_overrides(const fs::path& file) {
+    std::ifstream in(file);
+    if (!in) {
+        throw ConfigError(fmt::format("{}: cannot read the overrides file", file.string()));
+    }
+    // RULE  PATH[:LINE|:FUNCTION]  # justification
+    static const std::regex entry_syntax(R"(^\s*(\S+)\s+([^\s#]+)\s*(#\s*(.*?))?\s*$)");
+    std::vector<OverrideEntry> entries;
+    unsigned number = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++number;
+        const auto first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == '#') {
+            continue;
+        }
+        const auto where = fmt::format("{}:{}", file.string(), number);
+        std::smatch match;
+        if (!std::regex_match(line, match, entry_syntax)) {
+            throw ConfigError(
+                fmt::format("{}: expected 'RULE path[:line|:function] # justification'", where));
+        }
+        OverrideEntry entry{
+            match[1].str(), match[2].str(), "", match[4].str(), {file.string(), number, 1}};
+        if (entry.rule != "*" && find_rule(entry.rule) == nullptr) {
+            throw ConfigError(fmt::format("{}: unknown rule '{}'", where, entry.rule));
+        }
+        if (entry.justification.empty()) {
+            throw ConfigError(
+                fmt::format("{}: override of {} for {} has no justification (add '# why')", where,
+                            entry.rule, entry.path_glob));
+        }
+        if (const auto colon = entry.path_glob.rfind(':'); colon != std::string::npos) {
+            entry.where = entry.path_glob.substr(colon + 1);
+            entry.path_glob.erase(colon);
+        }
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+void apply_overrides(Report& report, const std::vector<OverrideEntry>& overrides) {
+    std::vector<bool> used(overrides.size(), false);
+    std::erase_if(report.findings, [&](const Finding& finding) {
+        const auto relative = path_from_root(finding.location.file, report.root);
+        for (std::size_t i = 0; i < overrides.size(); ++i) {
+            if (override_matches(overrides[i], finding, relative)) {
+                used[i] = true;
+                return true;
+            }
+        }
+        return false;
+    });
+    for (std::size_t i = 0; i < overrides.size(); ++i) {
+        if (!used[i]) {
+            const auto& entry = overrides[i];
+            report.notes.push_back(
+                {entry.origin,
+                 fmt::format("unused override: {} {}{}{} matches no finding", entry.rule,
+                             entry.path_glob, entry.where.empty() ? "" : ":", entry.where),
+                 NoteKind::unused_suppression});
+        }
+    }
+}
+
+} // namespace devmem::scan
