@@ -1,6 +1,7 @@
 #include "devmem/scan/report.hpp"
 
 #include "devmem/scan/fingerprint.hpp"
+#include "json_fields.hpp"
 #include "sarif_writer.hpp"
 #include "source_lines.hpp"
 
@@ -15,10 +16,6 @@
 namespace devmem::scan {
 
 namespace {
-
-std::string hex(std::uint64_t value) {
-    return fmt::format("{:#x}", value);
-}
 
 // A note about a whole file has no line.
 std::string where(const SourceLocation& location) {
@@ -68,13 +65,6 @@ nlohmann::json location_json(const SourceLocation& location) {
     return {{"file", location.file}, {"line", location.line}, {"column", location.column}};
 }
 
-nlohmann::json range_json(const Finding& finding) {
-    nlohmann::json range = {{"class", to_string(finding.range_class)}};
-    range["start"] = finding.range ? nlohmann::json(hex(finding.range->start)) : nullptr;
-    range["end"] = finding.range ? nlohmann::json(hex(finding.range->end)) : nullptr;
-    return range;
-}
-
 void write_json(std::ostream& out, const Report& report) {
     auto findings = nlohmann::json::array();
     for (const auto& finding : report.findings) {
@@ -91,7 +81,7 @@ void write_json(std::ostream& out, const Report& report) {
             {"location", location_json(finding.location)},
             {"function", finding.function},
             {"message", finding.message},
-            {"range", range_json(finding)},
+            {"range", detail::range_json(finding)},
             {"servable", to_string(finding.servability)},
             {"replacement", finding.replacement},
             {"rewrite_rule", finding.rewrite_rule},

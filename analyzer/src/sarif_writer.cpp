@@ -1,6 +1,7 @@
 #include "sarif_writer.hpp"
 
 #include "devmem/scan/fingerprint.hpp"
+#include "json_fields.hpp"
 #include "rule_docs.hpp"
 
 #include <devmem/version.hpp>
@@ -17,10 +18,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* source_root = "SRCROOT";
-
-std::string hex(std::uint64_t value) {
-    return fmt::format("{:#x}", value);
-}
 
 std::string_view sarif_level(Severity severity) {
     return severity == Severity::note ? "note" : to_string(severity);
@@ -112,13 +109,6 @@ json physical_location(const SourceLocation& location, const std::filesystem::pa
         }
     }
     return {{"physicalLocation", std::move(physical)}};
-}
-
-json range_json(const Finding& finding) {
-    json range = {{"class", to_string(finding.range_class)}};
-    range["start"] = finding.range ? json(hex(finding.range->start)) : nullptr;
-    range["end"] = finding.range ? json(hex(finding.range->end)) : nullptr;
-    return range;
 }
 
 // Trace steps elsewhere than the finding: where the path came from, which wrapper carried it.
