@@ -97,8 +97,10 @@ std::set<std::string> wrapper_names(const detail::DataFlow& flow,
 // parsed.
 std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
     std::set<std::string> names;
-    for (const auto& [id, function] : flow.program().functions()) {
-        detail::visit_descendants(function.cursor, [&](CXCursor call) {
+    for (const auto& entry : flow.program().functions()) {
+        // Not a structured binding: clang before 16 (so clang-tidy 14) cannot capture one.
+        const auto& id = entry.first;
+        detail::visit_descendants(entry.second.cursor, [&](CXCursor call) {
             if (clang_getCursorKind(call) != CXCursor_CallExpr) {
                 return;
             }

@@ -162,7 +162,7 @@ public:
     }
 
 private:
-    static constexpr std::size_t map_threshold = 256 * 1024;
+    static constexpr std::size_t map_threshold = std::size_t{256} * 1024;
 
     void read_all(int descriptor, std::size_t size) {
         copy_.resize(size);

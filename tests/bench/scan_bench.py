@@ -18,7 +18,7 @@ usage: tests/bench/scan_bench.py DEVMEM_SCAN [--plain DIR] [--xserver DIR] [--ru
                                  [--quick]
   e.g. tests/bench/scan_bench.py build-engine/analyzer/devmem-scan \\
            --plain /tmp/trees/lshw --xserver /tmp/trees/xorg-xserver
---plain defaults to a generated tree of 400 files without triggers; --xserver is skipped when
+--plain defaults to a generated tree of 5000 files without triggers; --xserver is skipped when
 not given. --quick: one run, small trees, no X server: a smoke test for ctest.
 """
 import argparse
@@ -160,7 +160,7 @@ def main():
         plain = options.plain
         if plain is None:
             plain = os.path.join(scratch, "plain")
-            write_plain_tree(plain, 40 if options.quick else 400)
+            write_plain_tree(plain, 40 if options.quick else 5000)
         label, search = text_search_command(plain)
         line(f"no-trigger tree, devmem-scan vs {label}", median_time([*scan, plain], runs),
              median_time(search, runs, ok=(0, 1)), 3)
