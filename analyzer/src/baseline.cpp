@@ -2,6 +2,7 @@
 
 #include "devmem/scan/fingerprint.hpp"
 #include "devmem/scan/lint_config.hpp"
+#include "json_fields.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -31,7 +32,7 @@ void write_baseline(const fs::path& file, const Report& report) {
                            {"message", finding.message}});
     }
     std::ofstream out(file);
-    out << nlohmann::json{{"version", baseline_version}, {"findings", std::move(entries)}}.dump(2)
+    out << detail::dump_json({{"version", baseline_version}, {"findings", std::move(entries)}})
         << '\n';
     if (!out) {
         throw ConfigError(fmt::format("{}: cannot write the baseline", file.string()));

@@ -19,4 +19,10 @@ inline nlohmann::json range_json(const Finding& finding) {
     return range;
 }
 
+// Source text is not always UTF-8 (Latin-1 comments and paths in old C); JSON must be, so bytes
+// that are not valid UTF-8 become U+FFFD instead of failing the whole report.
+inline std::string dump_json(const nlohmann::json& document) {
+    return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace devmem::scan::detail

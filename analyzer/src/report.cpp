@@ -99,7 +99,7 @@ void write_json(std::ostream& out, const Report& report) {
                                {"version", DEVMEM_VERSION},
                                {"findings", std::move(findings)},
                                {"notes", std::move(notes)}};
-    out << document.dump(2) << '\n';
+    out << detail::dump_json(document) << '\n';
 }
 
 // GitLab's Code Quality severities: info, minor, major, critical, blocker.
@@ -133,7 +133,7 @@ void write_gitlab(std::ostream& out, const Report& report) {
               {"lines", {{"begin", std::max(finding.location.line, 1U)}}}}},
         });
     }
-    out << issues.dump(2) << '\n';
+    out << detail::dump_json(issues) << '\n';
 }
 
 } // namespace

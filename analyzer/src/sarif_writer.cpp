@@ -242,7 +242,7 @@ void write_sarif(std::ostream& out, const Report& report) {
     const json document = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                            {"version", "2.1.0"},
                            {"runs", {std::move(run)}}};
-    out << document.dump(2) << '\n';
+    out << dump_json(document) << '\n';
 }
 
 } // namespace devmem::scan::detail

@@ -199,3 +199,14 @@ TEST_CASE("the summary counts findings by severity, rule and file, and notes by 
                        "1 files not fully analysed, 0 unused suppressions, 0 stale baseline "
                        "entries\n");
 }
+
+TEST_CASE("bytes that are not UTF-8 are replaced, not fatal, in every JSON format") {
+    auto report = sample_report("caf\xe9.c");
+    report.findings[0].message = "'mmap' maps /dev/mem \xff";
+    report.notes[0].message = "has errors \xfe";
+    for (const auto format : {OutputFormat::json, OutputFormat::sarif, OutputFormat::gitlab}) {
+        const auto text = render(report, format);
+        CHECK_NOTHROW(nlohmann::json::parse(text));
+        CHECK_THAT(text, Catch::Contains("/dev/mem \xef\xbf\xbd"));
+    }
+}
