@@ -40,7 +40,6 @@ struct Options {
     std::string baseline;
     std::string write_baseline;
     std::string root;
-    std::string cache_directory;
     AnalyzerOptions analyzer;
 };
 
@@ -77,8 +76,6 @@ po::options_description describe(Options& options) {
         "scan root: base of reported paths and fingerprints (default: the current directory)");
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
         "parse N files at a time (default 0: every core)");
-    add("cache-dir", po::value(&options.cache_directory)->value_name("DIR"),
-        "keep per-file results in DIR between runs (default: no cache)");
     add("extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
         "pass ARG to the parser (repeatable)");
     add("resource-dir", po::value(&options.analyzer.resource_dir)->value_name("DIR"),
@@ -258,7 +255,6 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
             << "' (expected text, json, sarif or gitlab)\n";
         return exit_usage;
     }
-    options.analyzer.cache_directory = options.cache_directory;
     try {
         const auto policy = resolve_policy(options);
         const auto rules = load_rewrite_rules(rules_directory(options));

@@ -115,6 +115,26 @@ std::vector<std::string> clean_arguments(const std::vector<std::string>& command
     return cleaned;
 }
 
+namespace {
+
+// Throws nlohmann::json::exception when a field has the wrong type; the caller names the entry.
+CompileJob job_from_entry(const nlohmann::json& entry) {
+    CompileJob job;
+    job.directory = entry.at("directory").get<std::string>();
+    const auto file = entry.at("file").get<std::string>();
+    job.file = fs::path(file).is_relative() ? job.directory / file : fs::path(file);
+    std::vector<std::string> command;
+    if (entry.contains("arguments")) {
+        command = entry.at("arguments").get<std::vector<std::string>>();
+    } else if (entry.contains("command")) {
+        command = split_command(entry.at("command").get<std::string>());
+    }
+    job.arguments = clean_arguments(command, file);
+    return job;
+}
+
+} // namespace
+
 std::vector<CompileJob> jobs_from_compile_database(const fs::path& location) {
     const auto file = fs::is_directory(location) ? location / "compile_commands.json" : location;
     std::ifstream in(file);
@@ -125,7 +145,7 @@ std::vector<CompileJob> jobs_from_compile_database(const fs::path& location) {
     nlohmann::json database;
     try {
         database = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
         throw CompilationError(fmt::format("{}: {}", file.string(), error.what()));
     }
     if (!database.is_array()) {
@@ -137,20 +157,14 @@ std::vector<CompileJob> jobs_from_compile_database(const fs::path& location) {
             throw CompilationError(
                 fmt::format("{}: every entry needs \"directory\" and \"file\"", file.string()));
         }
-        CompileJob job;
-        job.directory = entry.at("directory").get<std::string>();
-        job.file = entry.at("file").get<std::string>();
-        if (job.file.is_relative()) {
-            job.file = job.directory / job.file;
+        try {
+            jobs.push_back(job_from_entry(entry));
+        } catch (const nlohmann::json::exception&) {
+            throw CompilationError(fmt::format(
+                "{}: entry {}: \"directory\" and \"file\" must be strings, \"arguments\" a list "
+                "of strings, \"command\" a string",
+                file.string(), jobs.size() + 1));
         }
-        std::vector<std::string> command;
-        if (entry.contains("arguments")) {
-            command = entry.at("arguments").get<std::vector<std::string>>();
-        } else if (entry.contains("command")) {
-            command = split_command(entry.at("command").get<std::string>());
-        }
-        job.arguments = clean_arguments(command, entry.at("file").get<std::string>());
-        jobs.push_back(std::move(job));
     }
     return jobs;
 }

@@ -15,8 +15,6 @@ struct AnalyzerOptions {
     std::string resource_dir; // empty: libclang's own
     // Threads that parse translation units; 0 uses every core. The report does not depend on it.
     unsigned jobs = 0;
-    // Where per-file results are kept between runs; empty keeps nothing.
-    std::filesystem::path cache_directory;
 };
 
 // Raised when libclang itself cannot work, as opposed to a project file that does not parse.
