@@ -15,6 +15,19 @@ namespace {
 // a program still changing after that is cut off rather than analysed forever.
 constexpr int max_rounds = 12;
 
+// A descriptor for each path it may have been opened on, keeping the descriptor's own trace.
+ValueSet descriptors_of(const ValueSet& paths, const std::vector<TraceNote>& trace) {
+    ValueSet result;
+    for (const auto& path : paths.values()) {
+        auto descriptor = Value::of_descriptor(path);
+        for (const auto& note : trace) {
+            descriptor = descriptor.with_note(note);
+        }
+        result.insert(std::move(descriptor));
+    }
+    return result;
+}
+
 std::optional<Value> constant_of(CXCursor expression) {
     CXEvalResult result = clang_Cursor_Evaluate(expression);
     if (result == nullptr) {
@@ -642,15 +655,7 @@ ValueSet DataFlow::substitute(const ValueSet& values, const CallSite& site) cons
             return passed_values;
         }
         if (value.kind == Value::Kind::descriptor) {
-            ValueSet result;
-            for (const auto& path : substitute_value(*value.operands[0]).values()) {
-                auto descriptor = Value::of_descriptor(path);
-                for (const auto& note : value.trace) {
-                    descriptor = descriptor.with_note(note);
-                }
-                result.insert(std::move(descriptor));
-            }
-            return result;
+            return descriptors_of(substitute_value(*value.operands[0]), value.trace);
         }
         if (value.kind == Value::Kind::arithmetic) {
             return combine(value.op, substitute_value(*value.operands[0]),
@@ -677,15 +682,7 @@ ValueSet DataFlow::resolve_value(const Value& value, const std::string& except, 
         return result.empty() ? ValueSet(Value::unknown_value()) : result;
     }
     if (value.kind == Value::Kind::descriptor) {
-        ValueSet result;
-        for (const auto& path : resolve_value(*value.operands[0], except, depth).values()) {
-            auto descriptor = Value::of_descriptor(path);
-            for (const auto& note : value.trace) {
-                descriptor = descriptor.with_note(note);
-            }
-            result.insert(std::move(descriptor));
-        }
-        return result;
+        return descriptors_of(resolve_value(*value.operands[0], except, depth), value.trace);
     }
     if (value.kind == Value::Kind::arithmetic) {
         return combine(value.op, resolve_value(*value.operands[0], except, depth),
