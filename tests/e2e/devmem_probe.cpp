@@ -1,6 +1,8 @@
 // devmem-probe: performs one file operation the way a /dev/mem consumer would and prints what
 // it observed, one fact per line, for preload_test.cpp to check. Built without sanitizers:
 // it runs with libdevmem-shim.so preloaded.
+#include "probe_commands.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -8,7 +10,6 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
-#include <iostream>
 #include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -28,7 +29,7 @@ namespace {
 
 constexpr int legacy_stat_version = 1; // _STAT_VER_LINUX on x86-64
 
-using Args = std::vector<std::string>;
+using probe::Args;
 
 unsigned long number(const std::string& text) {
     return std::stoul(text, nullptr, 0);
@@ -288,13 +289,7 @@ int stress(const Args& a) {
     return 0;
 }
 
-struct Command {
-    const char* name;
-    size_t args;
-    int (*run)(const Args&);
-};
-
-constexpr Command commands[] = {
+constexpr probe::Command commands[] = {
     {"stat", 1, stat_path},       {"fstat", 1, fstat_open},
     {"pread", 3, pread_path},     {"mmap", 3, mmap_path},
     {"openat", 2, openat_dir},    {"chdir-open", 2, chdir_open},
@@ -309,10 +304,6 @@ constexpr Command commands[] = {
 } // namespace
 
 int main(int argc, char** argv) {
-    Args args(argv + 1, argv + argc);
-    for (const Command& command : commands)
-        if (!args.empty() && args[0] == command.name && args.size() == command.args + 1)
-            return command.run(Args(args.begin() + 1, args.end()));
-    std::cerr << "usage: devmem-probe COMMAND ARGS (see devmem_probe.cpp)\n";
-    return 2;
+    return probe::dispatch(commands, argc, argv,
+                           "usage: devmem-probe COMMAND ARGS (see devmem_probe.cpp)\n");
 }

@@ -1,6 +1,8 @@
 // devmem-fault-probe: runs preloaded and opens /dev/mem under one injected fault, then reports
 // the errno it got, what it read and how many descriptors it gained, for fault_test.cpp.
 // Built without sanitizers, like devmem-probe: it runs with libdevmem-shim.so preloaded.
+#include "probe_commands.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -20,7 +22,7 @@
 
 namespace {
 
-using Args = std::vector<std::string>;
+using probe::Args;
 
 // Open descriptors and the inodes they refer to, split into the image's (memfds named devmem-*:
 // the shim's own and those a program got from it) and all others.
@@ -224,13 +226,7 @@ int plain_open(const Args&) {
     return 0;
 }
 
-struct Command {
-    const char* name;
-    size_t args;
-    int (*run)(const Args&);
-};
-
-constexpr Command commands[] = {
+constexpr probe::Command commands[] = {
     {"nofile", 1, no_file},
     {"nomem", 0, no_memory},
     {"fsize", 1, file_size},
@@ -243,10 +239,6 @@ constexpr Command commands[] = {
 } // namespace
 
 int main(int argc, char** argv) {
-    Args args(argv + 1, argv + argc);
-    for (const Command& command : commands)
-        if (!args.empty() && args[0] == command.name && args.size() == command.args + 1)
-            return command.run(Args(args.begin() + 1, args.end()));
-    (void)std::fputs("usage: devmem-fault-probe COMMAND ARGS (see fault_probe.cpp)\n", stderr);
-    return 2;
+    return probe::dispatch(commands, argc, argv,
+                           "usage: devmem-fault-probe COMMAND ARGS (see fault_probe.cpp)\n");
 }
