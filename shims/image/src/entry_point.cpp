@@ -21,6 +21,14 @@ devmem_status check_table_length(const devmem_entry_point& ep) {
     return DEVMEM_OK;
 }
 
+// The table fields of a `_DMI_` structure: the legacy entry point itself, or the intermediate
+// one inside a 2.x entry point, whose table fields are exactly these.
+void read_dmi_table_fields(const uint8_t* dmi, devmem_entry_point& ep) {
+    ep.table_length = le16(dmi + 0x06);
+    ep.table_address = le32(dmi + 0x08);
+    ep.structure_count = le16(dmi + 0x0C);
+}
+
 devmem_status parse_smbios3(const uint8_t* data, size_t size, devmem_entry_point& ep) {
     if (size < 7)
         return DEVMEM_ERR_TRUNCATED;
@@ -64,9 +72,7 @@ devmem_status parse_smbios2(const uint8_t* data, size_t size, devmem_entry_point
     ep.major = data[6];
     ep.minor = data[7];
     ep.docrev = 0;
-    ep.table_length = le16(data + 0x16);
-    ep.table_address = le32(data + 0x18);
-    ep.structure_count = le16(data + 0x1C);
+    read_dmi_table_fields(data + intermediate_offset, ep);
     return DEVMEM_OK;
 }
 
@@ -81,9 +87,7 @@ devmem_status parse_legacy(const uint8_t* data, size_t size, devmem_entry_point&
     ep.major = bcd_revision >> 4;
     ep.minor = bcd_revision & 0x0F;
     ep.docrev = 0;
-    ep.table_length = le16(data + 0x06);
-    ep.table_address = le32(data + 0x08);
-    ep.structure_count = le16(data + 0x0C);
+    read_dmi_table_fields(data, ep);
     return DEVMEM_OK;
 }
 
