@@ -2,6 +2,7 @@
 
 #include "devmem/scan/physical_range.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +50,20 @@ struct TraceNote {
     friend bool operator==(const TraceNote&, const TraceNote&) = default;
 };
 
+// One replacement in a source file: `length` bytes at byte `offset` of the file as it is on disk
+// become `replacement`. Insertions have length 0.
+struct Edit {
+    std::string file;
+    unsigned offset = 0;
+    unsigned length = 0;
+    std::string replacement;
+    // A hash of the whole file as the analysis read it (0: not recorded), so that --fix can
+    // refuse a file that changed since.
+    std::uint64_t analyzed_hash = 0;
+
+    friend bool operator==(const Edit&, const Edit&) = default;
+};
+
 struct Finding {
     std::string rule;
     std::string category;
@@ -64,6 +79,7 @@ struct Finding {
     std::string rewrite_rule; // id of the rewrite-rules/ recipe that applies, if any
     Confidence confidence = Confidence::high;
     std::vector<TraceNote> trace;
+    std::vector<Edit> edits; // the rewrite rule's mechanical fix; empty when it gives advice only
 };
 
 } // namespace devmem::scan
