@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test test-sanitize fuzz format lint install package clean
+.PHONY: all deps configure build demo test test-sanitize test-tsan fuzz format lint install package clean
 
 all: build
 
@@ -28,6 +28,13 @@ test: build
 # preload library itself stays uninstrumented: it is loaded into programs built without them).
 test-sanitize:
 	$(MAKE) test BUILD=$(BUILD)-sanitize CMAKE_FLAGS='$(CMAKE_FLAGS) -DDEVMEM_SANITIZE=address,undefined'
+
+# The shim's stress tests under ThreadSanitizer: an instrumented copy of the preload library in
+# instrumented probes (docs/reliability.md). Builds only what those tests need, in build-tsan/.
+test-tsan: deps
+	cmake -S . -B $(BUILD)-tsan $(CMAKE_FLAGS) -DDEVMEM_SANITIZE=thread -DDEVMEM_BUILD_ANALYZER=OFF
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target devmem_tsan_tests
+	ctest --test-dir $(BUILD)-tsan --output-on-failure -j $(JOBS) -R '^tsan: '
 
 # Each libFuzzer harness (fuzz/) built with clang-19 and run for FUZZ_SECONDS (default 60).
 fuzz: deps
