@@ -30,8 +30,12 @@ Mode parse_mode(const char* text, Mode fallback) {
 } // namespace
 
 Settings current_settings() {
+    return settings_for(getauxval(AT_SECURE) != 0);
+}
+
+Settings settings_for(bool secure) {
     const char* mode = non_empty_env("DEVMEM_SHIM_MODE");
-    if (getauxval(AT_SECURE)) {
+    if (secure) {
         bool off = mode && strcmp(mode, "off") == 0;
         return {off ? Mode::off : Mode::automatic, nullptr, nullptr, nullptr};
     }

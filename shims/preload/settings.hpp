@@ -24,4 +24,7 @@ struct Settings {
 // must not choose the firmware tables or a log file for a privileged program.
 Settings current_settings();
 
+// The same decision from the environment, for a process that is (secure) or is not AT_SECURE.
+Settings settings_for(bool secure);
+
 } // namespace devmem::shim

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <string>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -234,6 +235,12 @@ int errno_kept(const Args& a) {
     return 0;
 }
 
+// Whether the loader runs this process in secure-execution mode (setuid, setgid, capabilities).
+int at_secure(const Args&) {
+    std::printf("at_secure=%lu\n", getauxval(AT_SECURE));
+    return 0;
+}
+
 // Descriptors other than the shim's own memfds, which stay open for the process by design.
 int open_count() {
     int count = 0;
@@ -298,7 +305,7 @@ constexpr probe::Command commands[] = {
     {"access", 2, access_path},   {"errno", 1, errno_kept},
     {"fstat-fd", 1, fstat_fd},    {"exec-inherit", 1, exec_inherit},
     {"stress", 4, stress},        {"legacy-stat", 1, legacy_stat},
-    {"freopen", 1, freopen_path},
+    {"freopen", 1, freopen_path}, {"at-secure", 0, at_secure},
 };
 
 } // namespace
