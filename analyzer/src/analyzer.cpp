@@ -4,6 +4,7 @@
 #include "dataflow.hpp"
 #include "devmem/scan/device_path.hpp"
 #include "fact_extraction.hpp"
+#include "lexical_scan.hpp"
 #include "libclang_support.hpp"
 #include "prefilter.hpp"
 #include "program.hpp"
@@ -182,6 +183,7 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
         device_callees.merge(undefined_device_callees(flow));
     }
     detail::find_inactive_branches(program, facts);
+    detail::find_unparsed_opens(program, facts);
     for (const auto& check : detail::make_checks()) {
         check->run(facts, report.findings);
     }

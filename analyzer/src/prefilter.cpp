@@ -131,13 +131,15 @@ template <typename Visit> void for_each_word(std::string_view text, Visit&& visi
 // small files scanned twice as fast).
 class MappedFile {
 public:
+    // Non-blocking, so that a FIFO named as a source cannot stall the run.
     explicit MappedFile(const fs::path& path) {
-        const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (descriptor < 0) {
             return;
         }
         struct stat status {};
-        if (::fstat(descriptor, &status) == 0 && status.st_size > 0) {
+        readable_ = ::fstat(descriptor, &status) == 0 && S_ISREG(status.st_mode);
+        if (readable_ && status.st_size > 0) {
             const auto size = static_cast<std::size_t>(status.st_size);
             if (size < map_threshold) {
                 read_all(descriptor, size);
@@ -160,6 +162,8 @@ public:
     std::string_view text() const {
         return mapped_ != nullptr ? std::string_view{mapped_, size_} : std::string_view{copy_};
     }
+    // False for a file that could not be opened or is not a regular file.
+    bool readable() const { return readable_; }
 
 private:
     static constexpr std::size_t map_threshold = std::size_t{256} * 1024;
@@ -180,6 +184,7 @@ private:
     const char* mapped_ = nullptr;
     std::size_t size_ = 0;
     std::string copy_;
+    bool readable_ = false;
 };
 
 struct Prefilter::FileText {
@@ -188,9 +193,10 @@ struct Prefilter::FileText {
         bool angled = false;
     };
 
+    // A file that cannot be read is kept, so that the parser's note says why it was not analysed.
     explicit FileText(const fs::path& path) : file(path) {
         const auto text = file.text();
-        has_trigger = names_a_device(text) ||
+        has_trigger = !file.readable() || names_a_device(text) ||
                       std::ranges::any_of(text_triggers,
                                           [&](std::string_view trigger) {
                                               return text.find(trigger) != std::string_view::npos;

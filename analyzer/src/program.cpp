@@ -1,6 +1,7 @@
 #include "program.hpp"
 
 #include "libclang_support.hpp"
+#include "unit_parser.hpp"
 
 #include <fmt/format.h>
 
@@ -13,9 +14,6 @@ namespace devmem::scan::detail {
 
 namespace {
 
-constexpr unsigned parse_options =
-    CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
-
 bool is_function_definition(CXCursor cursor) {
     switch (clang_getCursorKind(cursor)) {
     case CXCursor_FunctionDecl:
@@ -27,24 +25,6 @@ bool is_function_definition(CXCursor cursor) {
     default:
         return false;
     }
-}
-
-std::string first_error(CXTranslationUnit unit) {
-    const unsigned count = clang_getNumDiagnostics(unit);
-    for (unsigned i = 0; i < count; ++i) {
-        CXDiagnostic diagnostic = clang_getDiagnostic(unit, i);
-        const auto severity = clang_getDiagnosticSeverity(diagnostic);
-        std::string text;
-        if (severity >= CXDiagnostic_Error) {
-            text = take_string(clang_formatDiagnostic(
-                diagnostic, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn));
-        }
-        clang_disposeDiagnostic(diagnostic);
-        if (!text.empty()) {
-            return text;
-        }
-    }
-    return {};
 }
 
 } // namespace
@@ -75,31 +55,11 @@ Program::Program(AnalyzerOptions options) : options_(std::move(options)) {
 }
 
 void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes) {
-    struct Parsed {
-        CXTranslationUnit unit = nullptr;
-        std::optional<RunNote> note;
-    };
-    std::vector<Parsed> parsed(jobs.size());
+    std::vector<ParsedUnit> parsed(jobs.size());
     std::atomic<std::size_t> next{0};
     const auto parse_some = [&](CXIndex index) {
         for (auto i = next++; i < jobs.size(); i = next++) {
-            const auto& job = jobs[i];
-            const auto arguments = parser_arguments(job, options_);
-            const auto argv = c_strings(arguments);
-            const auto status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
-                                                            static_cast<int>(argv.size()), nullptr,
-                                                            0, parse_options, &parsed[i].unit);
-            if (status != CXError_Success || parsed[i].unit == nullptr) {
-                parsed[i].unit = nullptr;
-                parsed[i].note =
-                    RunNote{{job.file.string(), 0, 0},
-                            fmt::format("could not be parsed (libclang error {}); skipped",
-                                        static_cast<int>(status))};
-            } else if (const auto error = first_error(parsed[i].unit); !error.empty()) {
-                parsed[i].note =
-                    RunNote{{job.file.string(), 0, 0},
-                            fmt::format("has errors, only what parsed is analysed: {}", error)};
-            }
+            parsed[i] = parse_unit(index, jobs[i], options_);
         }
     };
     {
@@ -116,9 +76,11 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
             notes.push_back(std::move(*parsed[i].note));
         }
         if (parsed[i].unit != nullptr) {
-            units_.push_back(
-                {parsed[i].unit, jobs[i].inferred ? Confidence::low : Confidence::high});
+            units_.push_back({parsed[i].unit, parsed[i].confidence});
             index_unit(units_.back());
+        }
+        if (parsed[i].incomplete) {
+            incomplete_files_.push_back({jobs[i].file.string(), parsed[i].unit});
         }
     }
 }

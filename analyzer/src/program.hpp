@@ -28,6 +28,13 @@ struct TranslationUnit {
     Confidence confidence = Confidence::high;
 };
 
+// A file whose unit has errors or did not parse at all (null unit): its device opens are also
+// matched lexically.
+struct IncompleteFile {
+    std::string file;
+    CXTranslationUnit unit = nullptr;
+};
+
 class Program {
 public:
     explicit Program(AnalyzerOptions options);
@@ -36,10 +43,11 @@ public:
     Program& operator=(const Program&) = delete;
 
     // Parses the jobs on `options.jobs` threads and keeps what parsed, in job order whatever the
-    // thread count. Parse failures are appended to `notes`.
+    // thread count. Parse failures and missing headers are appended to `notes`.
     void add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes);
 
     const std::vector<TranslationUnit>& units() const { return units_; }
+    const std::vector<IncompleteFile>& incomplete_files() const { return incomplete_files_; }
     const std::map<std::string, FunctionDefinition>& functions() const { return functions_; }
     const FunctionDefinition* find_function(const std::string& id) const;
     // The definition a call from `caller_file` reaches: the only one, or among several with one
@@ -60,6 +68,7 @@ private:
     // One index per parsing thread: libclang does not share one between threads.
     std::vector<CXIndex> indexes_;
     std::vector<TranslationUnit> units_;
+    std::vector<IncompleteFile> incomplete_files_;
     std::map<std::string, FunctionDefinition> functions_;
     std::map<std::string, std::vector<std::string>> ids_by_usr_;
     std::vector<CXCursor> global_initializers_;

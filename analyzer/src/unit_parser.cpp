@@ -1,0 +1,396 @@
+#include "unit_parser.hpp"
+
+#include "libclang_support.hpp"
+#include "program.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace devmem::scan::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned parse_options =
+    CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
+// Every stand-in round is one more parse of the unit; each round can only reveal what the last
+// one's stand-ins made reachable (an `#ifndef HAVE_X` branch, a statement that now parses).
+constexpr int max_stand_in_rounds = 4;
+constexpr std::size_t max_stand_in_names = 512;
+// Enough errors to see every missing name of a unit in one round, few enough that a hostile
+// file cannot fill memory with stored diagnostics.
+constexpr const char* error_limit = "-ferror-limit=1000";
+// The stand-in include directory lies this deep below its temporary directory, so that
+// `#include "../config.h"` from a subdirectory still lands inside it.
+constexpr int stand_in_depth = 4;
+
+std::string first_error(CXTranslationUnit unit) {
+    const unsigned count = clang_getNumDiagnostics(unit);
+    for (unsigned i = 0; i < count; ++i) {
+        CXDiagnostic diagnostic = clang_getDiagnostic(unit, i);
+        const auto severity = clang_getDiagnosticSeverity(diagnostic);
+        std::string text;
+        if (severity >= CXDiagnostic_Error) {
+            text = take_string(clang_formatDiagnostic(
+                diagnostic, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn));
+        }
+        clang_disposeDiagnostic(diagnostic);
+        if (!text.empty()) {
+            return text;
+        }
+    }
+    return {};
+}
+
+// The name quoted at the start of `message` after `prefix` ("unknown type name 'u8'"), when the
+// message is exactly that, optionally followed by clang's "; did you mean ...?".
+std::optional<std::string> quoted_name(std::string_view message, std::string_view prefix,
+                                       std::string_view suffix = {}) {
+    if (!message.starts_with(prefix) || message.size() <= prefix.size() ||
+        message[prefix.size()] != '\'') {
+        return std::nullopt;
+    }
+    const auto start = prefix.size() + 1;
+    const auto end = message.find('\'', start);
+    if (end == std::string_view::npos || end == start) {
+        return std::nullopt;
+    }
+    const auto rest = message.substr(end + 1);
+    if (!suffix.empty() ? rest != suffix : !(rest.empty() || rest.starts_with(";"))) {
+        return std::nullopt;
+    }
+    return std::string(message.substr(start, end - start));
+}
+
+bool is_identifier(std::string_view name) {
+    const auto word_char = [](char c) {
+        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9');
+    };
+    return !name.empty() && !(name.front() >= '0' && name.front() <= '9') &&
+           std::ranges::all_of(name, word_char);
+}
+
+enum class Use { value, call, type };
+
+// How the undeclared identifier `name` at the diagnostic's place is used, from the text after it:
+// `name(` is a call, `name *p =` (or `;`, `,`, `[`, `)`) declares a pointer, so `name` is a type
+// as are POSIX-style `_t` names; anything else is a value.
+Use use_of(CXTranslationUnit unit, CXDiagnostic diagnostic, std::string_view name) {
+    if (name.ends_with("_t")) {
+        return Use::type;
+    }
+    CXFile file = nullptr;
+    unsigned offset = 0;
+    clang_getSpellingLocation(clang_getDiagnosticLocation(diagnostic), &file, nullptr, nullptr,
+                              &offset);
+    std::size_t size = 0;
+    const char* contents = file != nullptr ? clang_getFileContents(unit, file, &size) : nullptr;
+    if (contents == nullptr || offset + name.size() > size ||
+        std::string_view(contents + offset, name.size()) != name) {
+        return Use::value;
+    }
+    const std::string_view rest(contents + offset + name.size(), size - offset - name.size());
+    std::size_t at = 0;
+    const auto skip_blanks = [&] {
+        while (at < rest.size() && (rest[at] == ' ' || rest[at] == '\t')) {
+            ++at;
+        }
+    };
+    skip_blanks();
+    if (at < rest.size() && rest[at] == '(') {
+        return Use::call;
+    }
+    if (at >= rest.size() || rest[at] != '*') {
+        return Use::value;
+    }
+    ++at;
+    skip_blanks();
+    const auto word_start = at;
+    while (at < rest.size() && is_identifier(rest.substr(word_start, at - word_start + 1))) {
+        ++at;
+    }
+    skip_blanks();
+    const bool declares_pointer =
+        at > word_start && at < rest.size() &&
+        std::string_view("=;,[)").find(rest[at]) != std::string_view::npos;
+    return declares_pointer ? Use::type : Use::value;
+}
+
+void add_unique(std::vector<std::string>& names, std::string name) {
+    if (std::ranges::find(names, name) == names.end()) {
+        names.push_back(std::move(name));
+    }
+}
+
+// A private temporary directory: empty stand-ins for missing headers under `include/`, searched
+// after every directory of the build, and a prelude declaring the names they would have provided.
+class StandIns {
+public:
+    StandIns() = default;
+    StandIns(const StandIns&) = delete;
+    StandIns& operator=(const StandIns&) = delete;
+    ~StandIns() {
+        if (!root_.empty()) {
+            std::error_code ignored;
+            fs::remove_all(root_, ignored);
+        }
+    }
+
+    // Takes what the last parse lacked; false when nothing new can be stood in for. Declarations
+    // of plain identifiers wait for a round that finds no new header or type: many undeclared
+    // identifiers are only the locals of a declaration whose type was missing.
+    bool add(const MissingNames& missing) {
+        if (!ensure_root()) {
+            return false;
+        }
+        bool added = false;
+        for (const auto& header : missing.headers) {
+            added = add_header(header) || added;
+        }
+        for (const auto& type : missing.types) {
+            added = add_declaration(type, fmt::format("typedef int {};", type)) || added;
+        }
+        if (!added) {
+            for (const auto& function : missing.functions) {
+                added = add_declaration(function, fmt::format("#ifdef __cplusplus\nint {0}(...);\n"
+                                                              "#else\nint {0}();\n#endif",
+                                                              function)) ||
+                        added;
+            }
+            for (const auto& identifier : missing.identifiers) {
+                added =
+                    add_declaration(identifier, fmt::format("extern int {};", identifier)) || added;
+            }
+        }
+        if (added) {
+            std::ofstream prelude(prelude_path());
+            for (const auto& declaration : declarations_) {
+                prelude << declaration << '\n';
+            }
+        }
+        return added;
+    }
+
+    bool used() const { return !headers_.empty() || !declared_.empty(); }
+    const std::vector<std::string>& headers() const { return headers_; }
+    std::size_t declaration_count() const { return declarations_.size(); }
+    const std::string& failure() const { return failure_; }
+
+    std::vector<std::string> arguments() const {
+        return {"-idirafter", include_directory().string(), "-include", prelude_path().string()};
+    }
+
+private:
+    bool ensure_root() {
+        if (!root_.empty()) {
+            return true;
+        }
+        if (!failure_.empty()) {
+            return false;
+        }
+        std::error_code error;
+        auto pattern = (fs::temp_directory_path(error) / "devmem-scan-stand-ins-XXXXXX").string();
+        if (error || mkdtemp(pattern.data()) == nullptr) {
+            failure_ = fmt::format("cannot create a temporary directory for them: {}",
+                                   error ? error.message() : std::strerror(errno));
+            return false;
+        }
+        root_ = pattern;
+        fs::create_directories(include_directory(), error);
+        std::ofstream(prelude_path()) << "";
+        return true;
+    }
+
+    fs::path include_directory() const {
+        auto directory = root_ / "include";
+        for (int i = 0; i < stand_in_depth; ++i) {
+            directory /= "d";
+        }
+        return directory;
+    }
+
+    fs::path prelude_path() const { return root_ / "prelude.h"; }
+
+    bool add_header(const std::string& name) {
+        if (headers_.size() + declared_.size() >= max_stand_in_names ||
+            std::ranges::find(headers_, name) != headers_.end()) {
+            return false;
+        }
+        const fs::path relative(name);
+        const auto file = (include_directory() / relative).lexically_normal();
+        const auto inside = file.lexically_relative(root_ / "include");
+        if (relative.is_absolute() || !relative.has_filename() || inside.empty() ||
+            *inside.begin() == "..") {
+            return false;
+        }
+        std::error_code error;
+        fs::create_directories(file.parent_path(), error);
+        std::ofstream out(file);
+        if (error || !out) {
+            return false;
+        }
+        headers_.push_back(name);
+        return true;
+    }
+
+    bool add_declaration(const std::string& name, std::string declaration) {
+        if (headers_.size() + declared_.size() >= max_stand_in_names ||
+            !declared_.insert(name).second) {
+            return false;
+        }
+        declarations_.push_back(std::move(declaration));
+        return true;
+    }
+
+    fs::path root_;
+    std::string failure_;
+    std::vector<std::string> headers_;
+    std::set<std::string> declared_;
+    std::vector<std::string> declarations_;
+};
+
+CXTranslationUnit parse(CXIndex index, const CompileJob& job,
+                        const std::vector<std::string>& arguments, CXErrorCode& status) {
+    const auto argv = c_strings(arguments);
+    CXTranslationUnit unit = nullptr;
+    status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
+                                         static_cast<int>(argv.size()), nullptr, 0, parse_options,
+                                         &unit);
+    if (status != CXError_Success) {
+        unit = nullptr;
+    }
+    return unit;
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+    std::vector<std::string> quoted;
+    quoted.reserve(names.size());
+    for (const auto& name : names) {
+        quoted.push_back(fmt::format("'{}'", name));
+    }
+    return fmt::format("{}", fmt::join(quoted, ", "));
+}
+
+// The note for a unit that was analysed with stand-ins.
+std::string stand_in_message(const StandIns& stand_ins, const std::string& error) {
+    auto message = fmt::format("missing headers {}: analysed with empty stand-ins",
+                               quoted_list(stand_ins.headers()));
+    if (stand_ins.declaration_count() != 0) {
+        message += fmt::format(" and {} stand-in declarations", stand_ins.declaration_count());
+    }
+    message += ", findings are low confidence";
+    if (!error.empty()) {
+        message +=
+            fmt::format("; still has errors, device opens are also matched lexically: {}", error);
+    }
+    return message;
+}
+
+} // namespace
+
+MissingNames missing_names(CXTranslationUnit unit) {
+    MissingNames missing;
+    std::set<std::string> types;
+    const unsigned count = clang_getNumDiagnostics(unit);
+    for (unsigned i = 0; i < count; ++i) {
+        CXDiagnostic diagnostic = clang_getDiagnostic(unit, i);
+        if (clang_getDiagnosticSeverity(diagnostic) >= CXDiagnostic_Error) {
+            const auto message = take_string(clang_getDiagnosticSpelling(diagnostic));
+            if (auto header = quoted_name(message, "", " file not found")) {
+                add_unique(missing.headers, std::move(*header));
+            } else if (auto type = quoted_name(message, "unknown type name ");
+                       type && is_identifier(*type)) {
+                types.insert(*type);
+                add_unique(missing.types, std::move(*type));
+            } else if (auto name = quoted_name(message, "use of undeclared identifier ");
+                       name && is_identifier(*name)) {
+                switch (use_of(unit, diagnostic, *name)) {
+                case Use::type:
+                    types.insert(*name);
+                    add_unique(missing.types, std::move(*name));
+                    break;
+                case Use::call:
+                    add_unique(missing.functions, std::move(*name));
+                    break;
+                case Use::value:
+                    add_unique(missing.identifiers, std::move(*name));
+                    break;
+                }
+            }
+        }
+        clang_disposeDiagnostic(diagnostic);
+    }
+    // `(u8 *)p` reports u8 as an undeclared identifier where `u8 x;` calls it a type.
+    std::erase_if(missing.identifiers,
+                  [&](const std::string& name) { return types.contains(name); });
+    return missing;
+}
+
+ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options) {
+    ParsedUnit parsed;
+    parsed.confidence = job.inferred ? Confidence::low : Confidence::high;
+    const auto skipped = [&](std::string reason) {
+        parsed.incomplete = true;
+        parsed.note = RunNote{{job.file.string(), 0, 0}, std::move(reason)};
+        return std::move(parsed);
+    };
+    std::error_code error;
+    if (!job.directory.empty() && !fs::is_directory(job.directory, error)) {
+        return skipped(
+            fmt::format("skipped: its build directory {} does not exist", job.directory.string()));
+    }
+    if (!fs::is_regular_file(job.file, error)) {
+        return skipped(fs::exists(job.file, error) ? "skipped: not a regular file"
+                                                   : "skipped: no such file");
+    }
+    auto arguments = parser_arguments(job, options);
+    arguments.emplace_back(error_limit);
+    CXErrorCode status = CXError_Success;
+    StandIns stand_ins;
+    parsed.unit = parse(index, job, arguments, status);
+    for (int round = 0; parsed.unit != nullptr && round < max_stand_in_rounds; ++round) {
+        const auto missing = missing_names(parsed.unit);
+        // Only a unit that lacks headers gets stand-ins: other errors are the code's own.
+        if ((round == 0 && missing.headers.empty()) || !stand_ins.add(missing)) {
+            break;
+        }
+        auto with_stand_ins = arguments;
+        const auto extra = stand_ins.arguments();
+        with_stand_ins.insert(with_stand_ins.end(), extra.begin(), extra.end());
+        clang_disposeTranslationUnit(parsed.unit);
+        parsed.unit = parse(index, job, with_stand_ins, status);
+    }
+    if (parsed.unit == nullptr) {
+        return skipped(fmt::format("could not be parsed (libclang error {}); only device opens "
+                                   "matched lexically are reported",
+                                   static_cast<int>(status)));
+    }
+    const auto error_text = first_error(parsed.unit);
+    parsed.incomplete = !error_text.empty();
+    if (stand_ins.used()) {
+        parsed.confidence = Confidence::low;
+        parsed.note = RunNote{{job.file.string(), 0, 0}, stand_in_message(stand_ins, error_text)};
+    } else if (!error_text.empty()) {
+        const auto reason =
+            stand_ins.failure().empty()
+                ? std::string()
+                : fmt::format(" (no stand-ins for missing headers: {})", stand_ins.failure());
+        parsed.note = RunNote{
+            {job.file.string(), 0, 0},
+            fmt::format("has errors{}, only what parsed is analysed and device opens are also "
+                        "matched lexically: {}",
+                        reason, error_text)};
+    }
+    return parsed;
+}
+
+} // namespace devmem::scan::detail
