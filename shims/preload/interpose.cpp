@@ -3,6 +3,7 @@
 #include "next.hpp"
 #include "serve.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,7 +45,7 @@ template <typename Real> int open_at(int dirfd, const char* path, int flags, Rea
     Target target = classify(dirfd, path);
     if (target == Target::none)
         return real(path);
-    return open_target(target, "open", path, flags, real);
+    return open_target(target, "open", dirfd, path, flags, real);
 }
 
 // fopen's mode string as open(2) flags: what the served descriptor must honour; -1 for a mode
@@ -85,7 +86,7 @@ template <typename RealFopen> FILE* fopen_with(const char* path, const char* mod
         errno = EINVAL;
         return nullptr;
     }
-    int fd = open_target(target, "fopen", path, flags,
+    int fd = open_target(target, "fopen", AT_FDCWD, path, flags,
                          [flags](const char* p) { return DEVMEM_NEXT(open)(p, flags, 0666); });
     return stream_on(fd, mode);
 }
@@ -98,10 +99,11 @@ FILE* freopen_with(const char* path, const char* mode, FILE* stream, RealFreopen
     if (target == Target::none)
         return real(path);
     int flags = stdio_flags(mode);
-    int fd = flags < 0 ? fail(EINVAL)
-                       : open_target(target, "freopen", path, flags, [flags](const char* p) {
-                             return DEVMEM_NEXT(open)(p, flags, 0666);
-                         });
+    int fd = flags < 0
+                 ? fail(EINVAL)
+                 : open_target(target, "freopen", AT_FDCWD, path, flags, [flags](const char* p) {
+                       return DEVMEM_NEXT(open)(p, flags, 0666);
+                   });
     if (fd < 0) {
         (void)fclose(stream); // a failed freopen leaves the stream closed
         return nullptr;
@@ -119,7 +121,7 @@ int stat_at(int dirfd, const char* path, Stat* st, RealStat real, RealFstat real
     if (is_null(st))
         return fail(EFAULT); // as the kernel says for a bad buffer
     return stat_target(
-        target, path, real, [st, target] { describe_device(st, target); },
+        target, dirfd, path, real, [st, target] { describe_device(st, target); },
         [st, real_fstat](int fd) { return real_fstat(fd, st); });
 }
 
@@ -127,7 +129,7 @@ template <typename Real> int access_at(int dirfd, const char* path, int mode, Re
     Target target = classify(dirfd, path);
     if (target == Target::none)
         return real(path);
-    return access_target(target, path, mode, real);
+    return access_target(target, dirfd, path, mode, real);
 }
 
 int real_fstat(int fd, struct stat* st) {
@@ -327,7 +329,7 @@ DEVMEM_EXPORT int statx(int dirfd, const char* path, int flags, unsigned mask, s
     if (is_null(stx))
         return fail(EFAULT);
     return stat_target(
-        target, path, real, [=] { describe_device_statx(stx, target); },
+        target, dirfd, path, real, [=] { describe_device_statx(stx, target); },
         [=](int fd) { return DEVMEM_NEXT(statx)(fd, "", AT_EMPTY_PATH, mask, stx); });
 }
 
@@ -412,4 +414,44 @@ DEVMEM_EXPORT int euidaccess(const char* path, int mode) {
 DEVMEM_EXPORT int eaccess(const char* path, int mode) {
     return access_at(AT_FDCWD, path, mode,
                      [=](const char* p) { return DEVMEM_NEXT(eaccess)(p, mode); });
+}
+
+// Directory listings: glibc's opendir and scandir open the directory with internal calls the
+// shim cannot see, so each is redirected as a whole. fdopendir needs nothing: the open or
+// openat that made its descriptor was redirected already.
+DEVMEM_EXPORT DIR* opendir(const char* path) {
+    return redirect_if_fixture(AT_FDCWD, path,
+                               [](const char* p) { return DEVMEM_NEXT(opendir)(p); });
+}
+
+DEVMEM_EXPORT int scandir(const char* path, struct dirent*** list,
+                          int (*filter)(const struct dirent*),
+                          int (*compare)(const struct dirent**, const struct dirent**)) {
+    return redirect_if_fixture(AT_FDCWD, path, [=](const char* p) {
+        return DEVMEM_NEXT(scandir)(p, list, filter, compare);
+    });
+}
+
+DEVMEM_EXPORT int scandir64(const char* path, struct dirent64*** list,
+                            int (*filter)(const struct dirent64*),
+                            int (*compare)(const struct dirent64**, const struct dirent64**)) {
+    return redirect_if_fixture(AT_FDCWD, path, [=](const char* p) {
+        return DEVMEM_NEXT(scandir64)(p, list, filter, compare);
+    });
+}
+
+DEVMEM_EXPORT int scandirat(int dirfd, const char* path, struct dirent*** list,
+                            int (*filter)(const struct dirent*),
+                            int (*compare)(const struct dirent**, const struct dirent**)) {
+    return redirect_if_fixture(dirfd, path, [=](const char* p) {
+        return DEVMEM_NEXT(scandirat)(dirfd, p, list, filter, compare);
+    });
+}
+
+DEVMEM_EXPORT int scandirat64(int dirfd, const char* path, struct dirent64*** list,
+                              int (*filter)(const struct dirent64*),
+                              int (*compare)(const struct dirent64**, const struct dirent64**)) {
+    return redirect_if_fixture(dirfd, path, [=](const char* p) {
+        return DEVMEM_NEXT(scandirat64)(dirfd, p, list, filter, compare);
+    });
 }

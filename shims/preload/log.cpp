@@ -22,6 +22,7 @@ const char* region_class(Target target) {
     case Target::sysfs_entry_point:
     case Target::sysfs_table:
     case Target::efi_systab:
+    case Target::acpi_tables:
         return "firmware-tables";
     case Target::none:
         break;

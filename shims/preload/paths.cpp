@@ -31,12 +31,23 @@ const char* last_component(const char* path) {
     return slash ? slash + 1 : path;
 }
 
-bool names_a_target(const char* path) {
+constexpr char acpi_tables[] = "/sys/firmware/acpi/tables";
+
+// Any spelling of a path at or below acpi/tables has a component "tables".
+bool may_name_a_target(const char* path) {
     const char* name = last_component(path);
     for (const KnownPath& known : known_paths)
         if (strcmp(name, last_component(known.path)) == 0)
             return true;
-    return false;
+    return strstr(path, "tables") != nullptr;
+}
+
+// The rest of an absolute normalised path below acpi/tables ("" or "/X..."), or nullptr.
+const char* below_acpi_tables(const char* absolute) {
+    size_t n = sizeof acpi_tables - 1;
+    if (strncmp(absolute, acpi_tables, n) != 0 || (absolute[n] != '\0' && absolute[n] != '/'))
+        return nullptr;
+    return absolute + n;
 }
 
 bool directory_of(int dirfd, char* out, size_t size) {
@@ -94,17 +105,33 @@ bool absolute_normalised(int dirfd, const char* path, char* out, size_t size) {
 } // namespace
 
 Target classify(int dirfd, const char* path) {
-    if (!path || !names_a_target(path))
+    if (!path || !may_name_a_target(path))
         return Target::none;
     int saved_errno = errno;
     char absolute[PATH_MAX];
     Target target = Target::none;
-    if (absolute_normalised(dirfd, path, absolute, sizeof absolute))
+    if (absolute_normalised(dirfd, path, absolute, sizeof absolute)) {
         for (const KnownPath& known : known_paths)
             if (strcmp(absolute, known.path) == 0)
                 target = known.target;
+        if (below_acpi_tables(absolute))
+            target = Target::acpi_tables;
+    }
     errno = saved_errno;
     return target;
+}
+
+bool fixture_path(const char* firmware, Target target, int dirfd, const char* path, char* out,
+                  size_t size) {
+    int n = -1;
+    char absolute[PATH_MAX];
+    if (target == Target::efi_systab)
+        n = snprintf(out, size, "%s/efi/systab", firmware);
+    else if (target == Target::acpi_tables &&
+             absolute_normalised(dirfd, path, absolute, sizeof absolute) &&
+             below_acpi_tables(absolute))
+        n = snprintf(out, size, "%s/acpi/tables%s", firmware, below_acpi_tables(absolute));
+    return n > 0 && size_t(n) < size;
 }
 
 ProcFdPath::ProcFdPath(int fd) {
@@ -114,7 +141,11 @@ ProcFdPath::ProcFdPath(int fd) {
 
 bool is_sysfs(Target target) {
     return target == Target::sysfs_entry_point || target == Target::sysfs_table ||
-           target == Target::efi_systab;
+           is_redirected(target);
+}
+
+bool is_redirected(Target target) {
+    return target == Target::efi_systab || target == Target::acpi_tables;
 }
 
 } // namespace devmem::shim

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace devmem::shim {
@@ -22,11 +23,6 @@ inline bool looks_locked_down(int error) {
     return error == EPERM || error == ENOENT || error == ENXIO;
 }
 
-inline int fail(int error) {
-    errno = error;
-    return -1;
-}
-
 // glibc declares the stat buffers nonnull, which would let the compiler drop a null check in
 // the functions the shim defines under those names; the empty asm hides where pointer came from.
 template <typename T> bool is_null(T* pointer) {
@@ -34,19 +30,37 @@ template <typename T> bool is_null(T* pointer) {
     return pointer == nullptr;
 }
 
-// The fixture's efi/systab, or nullptr when the fixture has none (as on a BIOS machine).
-inline const char* fixture_systab(const Settings& settings, char (&path)[PATH_MAX]) {
-    if (!settings.firmware)
+// The result a failed call of this kind returns: -1, or a null pointer (opendir).
+template <typename Result> Result failed(int error) {
+    errno = error;
+    if constexpr (std::is_pointer_v<Result>)
         return nullptr;
-    int n = snprintf(path, sizeof path, "%s/efi/systab", settings.firmware);
-    return n > 0 && size_t(n) < sizeof path ? path : nullptr;
+    else
+        return Result(-1);
 }
 
-// efi/systab in fixture mode comes from the fixture, or is absent: never the host's.
-template <typename Real> int redirect_systab(const Settings& settings, Real real) {
-    char path[PATH_MAX];
-    const char* redirected = fixture_systab(settings, path);
-    return redirected ? real(redirected) : fail(ENOENT);
+inline int fail(int error) {
+    return failed<int>(error);
+}
+
+// efi/systab and acpi/tables in fixture mode come from the fixture directory, or are absent (a
+// dump has neither): never the host's. The real call does the rest, directories included.
+template <typename Real>
+auto redirect(const Settings& settings, Target target, int dirfd, const char* path, Real real) {
+    char redirected[PATH_MAX];
+    if (settings.firmware &&
+        fixture_path(settings.firmware, target, dirfd, path, redirected, sizeof redirected))
+        return real(redirected);
+    return failed<decltype(real(path))>(ENOENT);
+}
+
+// A call on a path that only a redirection can concern, such as opendir or scandir.
+template <typename Real> auto redirect_if_fixture(int dirfd, const char* path, Real real) {
+    Target target = classify(dirfd, path);
+    if (!is_redirected(target))
+        return real(path);
+    Settings settings = current_settings();
+    return settings.fixture() ? redirect(settings, target, dirfd, path, real) : real(path);
 }
 
 // Automatic mode asks the real device first. True when its answer stands: success, or an error
@@ -68,13 +82,14 @@ int open_served(const Settings& settings, Target target, const char* op, const c
 // Opens `path` the way the shim decides: pass through, serve the image, or deny like a
 // locked-down kernel does for /dev/port and /dev/kmem.
 template <typename RealOpen>
-int open_target(Target target, const char* op, const char* path, int flags, RealOpen real) {
+int open_target(Target target, const char* op, int dirfd, const char* path, int flags,
+                RealOpen real) {
     Settings settings = current_settings();
     if (is_sysfs(target)) {
         if (!settings.fixture())
             return real(path);
-        if (target == Target::efi_systab)
-            return redirect_systab(settings, real);
+        if (is_redirected(target))
+            return redirect(settings, target, dirfd, path, real);
         if (int error = devmem_open_flags_error(flags))
             return fail(error);
         return open_served(settings, target, op, path, flags);
@@ -138,13 +153,14 @@ template <typename Stat> void disguise_if_served(int fd, int result, Stat* st) {
 // stat and friends on a recognised path. real(path) performs the real call into the caller's
 // buffer; describe() fills it in for a device; on_fd(fd) stats a served sysfs file.
 template <typename RealStat, typename Describe, typename OnFd>
-int stat_target(Target target, const char* path, RealStat real, Describe describe, OnFd on_fd) {
+int stat_target(Target target, int dirfd, const char* path, RealStat real, Describe describe,
+                OnFd on_fd) {
     Settings settings = current_settings();
     if (is_sysfs(target)) {
         if (!settings.fixture())
             return real(path);
-        if (target == Target::efi_systab)
-            return redirect_systab(settings, real);
+        if (is_redirected(target))
+            return redirect(settings, target, dirfd, path, real);
         devmem_status status;
         const ServedImage* image = served_image(settings, &status);
         if (!image)
@@ -163,13 +179,13 @@ int stat_target(Target target, const char* path, RealStat real, Describe describ
 // access and friends: a served file is readable and writable (writes then fail), never
 // executable.
 template <typename RealAccess>
-int access_target(Target target, const char* path, int mode, RealAccess real) {
+int access_target(Target target, int dirfd, const char* path, int mode, RealAccess real) {
     Settings settings = current_settings();
     if (is_sysfs(target)) {
         if (!settings.fixture())
             return real(path);
-        if (target == Target::efi_systab)
-            return redirect_systab(settings, real);
+        if (is_redirected(target))
+            return redirect(settings, target, dirfd, path, real);
     } else {
         int result;
         if (settings.mode == Mode::off || settings.mode == Mode::audit)

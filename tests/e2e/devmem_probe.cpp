@@ -3,6 +3,7 @@
 // it runs with libdevmem-shim.so preloaded.
 #include "probe_commands.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -235,6 +236,56 @@ int errno_kept(const Args& a) {
     return 0;
 }
 
+// The names a listing holds, sorted, without "." and "..".
+void print_entries(const char* what, std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    std::string joined;
+    for (const std::string& name : names)
+        if (name != "." && name != "..")
+            joined += (joined.empty() ? "" : ",") + name;
+    std::printf("%s=%s\n", what, joined.c_str());
+}
+
+int print_directory(const char* what, DIR* dir) {
+    if (!dir)
+        return report_errno(what);
+    std::vector<std::string> names;
+    while (dirent* entry = readdir(dir))
+        names.emplace_back(entry->d_name);
+    closedir(dir);
+    print_entries(what, names);
+    return 0;
+}
+
+int list_opendir(const Args& a) {
+    return print_directory("opendir", opendir(a[0].c_str()));
+}
+
+// openat of the directory relative to its parent, then fdopendir, as nftw-like walkers do.
+int list_fdopendir(const Args& a) {
+    int parent = open(a[0].c_str(), O_RDONLY | O_DIRECTORY);
+    int fd = openat(parent, a[1].c_str(), O_RDONLY | O_DIRECTORY);
+    close(parent);
+    if (fd < 0)
+        return report_errno("fdopendir");
+    return print_directory("fdopendir", fdopendir(fd));
+}
+
+int list_scandir(const Args& a) {
+    dirent** list = nullptr;
+    int n = scandir(a[0].c_str(), &list, nullptr, alphasort);
+    if (n < 0)
+        return report_errno("scandir");
+    std::vector<std::string> names;
+    for (int i = 0; i < n; ++i) {
+        names.emplace_back(list[i]->d_name);
+        std::free(list[i]);
+    }
+    std::free(list);
+    print_entries("scandir", names);
+    return 0;
+}
+
 // Whether the loader runs this process in secure-execution mode (setuid, setgid, capabilities).
 int at_secure(const Args&) {
     std::printf("at_secure=%lu\n", getauxval(AT_SECURE));
@@ -306,6 +357,8 @@ constexpr probe::Command commands[] = {
     {"fstat-fd", 1, fstat_fd},    {"exec-inherit", 1, exec_inherit},
     {"stress", 4, stress},        {"legacy-stat", 1, legacy_stat},
     {"freopen", 1, freopen_path}, {"at-secure", 0, at_secure},
+    {"opendir", 1, list_opendir}, {"fdopendir", 2, list_fdopendir},
+    {"scandir", 1, list_scandir},
 };
 
 } // namespace

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Runs the real dmidecode, biosdecode, vpddecode and ownership through devmem-shim and compares
-with what they decode from the dump or from an exported image.
+"""Runs the real dmidecode, biosdecode, vpddecode, ownership and acpidump through devmem-shim and
+compares with what they decode from the dump or from an exported image, or with the fixture.
 
 Every check also runs the command once without the shim, where it must fail: a preload that
 silently did not load cannot pass. That control never opens a real /dev/mem: where one exists
@@ -9,6 +9,7 @@ it is skipped (the comparison with the fixture still catches a shim that did not
 import argparse
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -180,6 +181,47 @@ def check_acpi(args):
     control_fails([args.biosdecode])
 
 
+def acpidump_tables(acpidump, launcher_prefix, workdir):
+    """{name: bytes} of every table acpidump -b writes (it lists /sys/firmware/acpi/tables)."""
+    os.makedirs(workdir)
+    run = subprocess.run(launcher_prefix + [acpidump, "-b"], cwd=workdir, capture_output=True,
+                         text=True, stdin=subprocess.DEVNULL)
+    tables = {}
+    for name in os.listdir(workdir):
+        with open(os.path.join(workdir, name), "rb") as f:
+            tables[name] = f.read()
+    return run, tables
+
+
+def check_acpidump(args):
+    """acpidump, which lists /sys/firmware/acpi/tables with opendir and reads each file, dumps
+    exactly the fixture's tables through the shim, and something else (the host's, or nothing)
+    without it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        firmware = os.path.join(tmp, "firmware")
+        shutil.copytree(args.source, firmware)
+        # sysfs always has the directory of tables loaded at run time; acpidump requires it.
+        os.makedirs(os.path.join(firmware, "acpi/tables/dynamic"), exist_ok=True)
+        tables_dir = os.path.join(firmware, "acpi/tables")
+        expected = {}
+        for name in os.listdir(tables_dir):
+            if os.path.isfile(os.path.join(tables_dir, name)):
+                with open(os.path.join(tables_dir, name), "rb") as f:
+                    expected[name.lower() + ".dat"] = f.read()
+        run, dumped = acpidump_tables(args.acpidump, [args.launcher, "--firmware", firmware, "--"],
+                                      os.path.join(tmp, "shimmed"))
+        if run.returncode != 0 or dumped != expected:
+            print(run.stdout, run.stderr)
+            fail(f"acpidump -b through the shim wrote {sorted(dumped)}, the fixture has "
+                 f"{sorted(expected)} (or the bytes differ)")
+        if os.path.exists("/dev/mem"):
+            print("note: /dev/mem exists; acpidump without the shim is skipped")
+            return
+        _, host = acpidump_tables(args.acpidump, [], os.path.join(tmp, "host"))
+        if host == expected:
+            fail("acpidump without the shim dumped the fixture's tables: the check proves nothing")
+
+
 # What vpddecode and ownership print on an image that has only what /sys/firmware exposes:
 # neither an IBM VPD structure nor a Compaq ownership tag is there, so they report nothing found.
 LEGACY_SCANNER_OUTPUT = {
@@ -225,6 +267,7 @@ def check_refused(args):
 CHECKS = {"dump": check_dump, "sysfs": check_sysfs, "firmware": check_firmware,
           "roundtrip": check_roundtrip, "biosdecode": check_biosdecode,
           "export": check_export, "acpi": check_acpi, "refused": check_refused,
+          "acpidump": check_acpidump,
           "vpddecode": lambda args: check_legacy_scanner(args, args.vpddecode),
           "ownership": lambda args: check_legacy_scanner(args, args.ownership)}
 
@@ -239,6 +282,7 @@ def main():
     parser.add_argument("--biosdecode", default="biosdecode")
     parser.add_argument("--vpddecode", default="vpddecode")
     parser.add_argument("--ownership", default="ownership")
+    parser.add_argument("--acpidump", default="acpidump")
     parser.add_argument("--expect-broken", action="store_true")
     args = parser.parse_args()
     CHECKS[args.check](args)

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -203,6 +204,63 @@ TEST_CASE("fixture mode serves efi/systab from the fixture, or hides the host's"
     Output efi = shimmed({"pread", "/sys/firmware/efi/systab", "0", "7"},
                          {"--firmware", fixtures + "/smbios3-efi.fw"});
     CHECK(efi.has("bytes=4143504932303d")); // "ACPI20="
+}
+
+namespace {
+
+// A directory's names as the probe prints a listing: sorted, comma-separated.
+std::string listing(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    std::string joined;
+    for (const std::string& name : names)
+        joined += (joined.empty() ? "" : ",") + name;
+    return joined;
+}
+
+} // namespace
+
+TEST_CASE("fixture mode lists the fixture's acpi/tables, however the directory is opened") {
+    std::vector<std::string> firmware{"--firmware", fixtures + "/smbios3-efi.fw"};
+    std::string names = listing(fixtures + "/smbios3-efi.fw/acpi/tables");
+    REQUIRE(names.find("FACP") != std::string::npos);
+    CHECK(shimmed({"opendir", "/sys/firmware/acpi/tables"}, firmware).has("opendir=" + names));
+    CHECK(shimmed({"opendir", "/sys//firmware/acpi/tables/"}, firmware).has("opendir=" + names));
+    CHECK(shimmed({"scandir", "/sys/firmware/acpi/tables"}, firmware).has("scandir=" + names));
+    CHECK(
+        shimmed({"fdopendir", "/sys/firmware/acpi", "tables"}, firmware).has("fdopendir=" + names));
+    CHECK(
+        shimmed({"fdopendir", "/sys/firmware", "acpi/tables"}, firmware).has("fdopendir=" + names));
+}
+
+TEST_CASE("fixture mode serves the files of acpi/tables from the fixture") {
+    std::vector<std::string> firmware{"--firmware", fixtures + "/smbios3-efi.fw"};
+    CHECK(shimmed({"pread", "/sys/firmware/acpi/tables/FACP", "0", "4"}, firmware)
+              .has("bytes=46414350")); // "FACP"
+    CHECK(shimmed({"openat", "/sys/firmware/acpi/tables", "SSDT2"}, firmware).has("anchor="));
+    CHECK(shimmed({"stat", "/sys/firmware/acpi/tables"}, firmware).text.find("stat mode=40") !=
+          std::string::npos);
+    CHECK(shimmed({"access", "/sys/firmware/acpi/tables/DSDT", "r"}, firmware).has("access=ok"));
+    CHECK(shimmed({"pread", "/sys/firmware/acpi/tables/NONE", "0", "4"}, firmware)
+              .has("open errno=ENOENT"));
+}
+
+TEST_CASE("a dump has no ACPI: acpi/tables is absent in fixture mode, never the host's") {
+    CHECK(shimmed({"opendir", "/sys/firmware/acpi/tables"}).has("opendir errno=ENOENT"));
+    CHECK(shimmed({"scandir", "/sys/firmware/acpi/tables"}).has("scandir errno=ENOENT"));
+    CHECK(shimmed({"fdopendir", "/sys/firmware/acpi", "tables"}).has("fdopendir errno=ENOENT"));
+    CHECK(shimmed({"pread", "/sys/firmware/acpi/tables/FACP", "0", "4"}).has("open errno=ENOENT"));
+}
+
+TEST_CASE("without a fixture acpi/tables is the host's") {
+    const fs::path host = "/sys/firmware/acpi/tables";
+    if (!fs::is_directory(host)) {
+        WARN("no " << host << " here: nothing to compare with");
+        return;
+    }
+    CHECK(preloaded({"opendir", host.string()}, {}).has("opendir=" + listing(host)));
 }
 
 TEST_CASE("the log records served and denied opens as JSON Lines") {

@@ -12,6 +12,7 @@ INTERPOSED = {
     "__xstat", "__lxstat", "__fxstat", "__fxstatat",
     "__xstat64", "__lxstat64", "__fxstat64", "__fxstatat64",
     "access", "faccessat", "euidaccess", "eaccess",
+    "opendir", "scandir", "scandir64", "scandirat", "scandirat64",
 }
 
 
