@@ -4,6 +4,7 @@
 #include "dataflow.hpp"
 #include "devmem/scan/device_path.hpp"
 #include "fact_extraction.hpp"
+#include "fix_engine.hpp"
 #include "lexical_scan.hpp"
 #include "libclang_support.hpp"
 #include "prefilter.hpp"
@@ -12,25 +13,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace devmem::scan {
 
 namespace {
-
-void apply_rewrite_rules(std::vector<Finding>& findings, const std::vector<RewriteRule>& rules) {
-    for (auto& finding : findings) {
-        for (const auto& rule : rules) {
-            if (rule.applies_to(finding.rule, finding.callee, finding.range_class)) {
-                finding.replacement = rule.replacement;
-                finding.rewrite_rule = rule.id;
-                finding.trace.push_back(
-                    {finding.location, fmt::format("{} [rewrite rule {}]", rule.message, rule.id)});
-                break;
-            }
-        }
-    }
-}
 
 bool same_finding(const Finding& a, const Finding& b) {
     const auto range_of = [](const Finding& f) {
@@ -162,6 +150,8 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
     std::set<std::string> wrappers;
     std::set<std::string> device_callees;
     detail::ProgramFacts facts;
+    // The last round's: rewrite rules evaluate the flagged calls' arguments with it.
+    std::optional<detail::DataFlow> flow;
     // A unit that only calls a wrapper, or only defines one and is passed the device, shows the
     // prefilter nothing until the wrapper is known, so units are added in rounds until a round
     // learns nothing new.
@@ -176,18 +166,18 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
             break;
         }
         program.add(round, report.notes);
-        detail::DataFlow flow(program);
-        flow.solve();
-        facts = detail::extract_facts(flow);
-        wrappers.merge(wrapper_names(flow, facts));
-        device_callees.merge(undefined_device_callees(flow));
+        flow.emplace(program);
+        flow->solve();
+        facts = detail::extract_facts(*flow);
+        wrappers.merge(wrapper_names(*flow, facts));
+        device_callees.merge(undefined_device_callees(*flow));
     }
     detail::find_inactive_branches(program, facts);
     detail::find_unparsed_opens(program, facts);
     for (const auto& check : detail::make_checks()) {
         check->run(facts, report.findings);
     }
-    apply_rewrite_rules(report.findings, rewrite_rules);
+    detail::apply_rewrite_rules(report.findings, rewrite_rules, *flow);
     std::ranges::stable_sort(report.findings, [](const Finding& a, const Finding& b) {
         return std::tie(a.location, a.rule) < std::tie(b.location, b.rule);
     });

@@ -2,6 +2,7 @@
 
 #include "devmem/scan/analyzer.hpp"
 #include "devmem/scan/baseline.hpp"
+#include "devmem/scan/fixes.hpp"
 #include "devmem/scan/lint_config.hpp"
 #include "devmem/scan/report.hpp"
 #include "devmem/scan/rewrite_rules.hpp"
@@ -40,6 +41,10 @@ struct Options {
     std::string baseline;
     std::string write_baseline;
     std::string root;
+    bool fix = false;
+    bool fix_diff = false;
+    std::string export_fixes;
+    bool test_rules = false;
     AnalyzerOptions analyzer;
 };
 
@@ -74,6 +79,16 @@ po::options_description describe(Options& options) {
         "record the findings in FILE as accepted, then exit 0");
     add("root", po::value(&options.root)->value_name("DIR"),
         "scan root: base of reported paths and fingerprints (default: the current directory)");
+    add("fix", po::bool_switch(&options.fix),
+        "apply the rewrite rules' fixes to the files in place (refused for files changed since "
+        "they were analysed)");
+    add("fix-diff", po::bool_switch(&options.fix_diff),
+        "write the fixes as a unified diff (for git apply or patch -p1 from --root) instead of "
+        "the report");
+    add("export-fixes", po::value(&options.export_fixes)->value_name("FILE"),
+        "write the fixes to FILE as clang-apply-replacements YAML");
+    add("test-rules", po::bool_switch(&options.test_rules),
+        "run every rewrite rule's examples and exit (0: all pass, 1: failures)");
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
         "parse N files at a time (default 0: every core)");
     add("extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
@@ -193,6 +208,51 @@ int exit_status(const Report& report, const Options& options, const Policy& poli
     return failing ? exit_findings : exit_clean;
 }
 
+bool wants_fixes(const Options& options) {
+    return options.fix || options.fix_diff || !options.export_fixes.empty();
+}
+
+// --fix, --fix-diff and --export-fixes; the diff takes the report's place on the output.
+void write_fixes(const Options& options, const Report& report, std::ostream& out,
+                 std::ostream& err) {
+    const auto selection = select_fixes(report.findings);
+    for (const auto& refusal : selection.refusals) {
+        err << "devmem-scan: warning: " << refusal << '\n';
+    }
+    if (!options.export_fixes.empty()) {
+        std::vector<Finding> accepted;
+        for (const auto& finding : report.findings) {
+            if (std::ranges::all_of(finding.edits, [&](const Edit& edit) {
+                    return std::ranges::find(selection.edits, edit) != selection.edits.end();
+                })) {
+                accepted.push_back(finding);
+            }
+        }
+        std::ofstream file(options.export_fixes);
+        file << render_clang_replacements(accepted);
+        if (!file) {
+            throw ConfigError(fmt::format("cannot write {}", options.export_fixes));
+        }
+    }
+    if (options.fix_diff) {
+        const auto diff = render_unified_diff(selection.edits, report.root);
+        if (options.output.empty()) {
+            out << diff;
+        } else {
+            std::ofstream file(options.output, std::ios::binary);
+            file << diff;
+            if (!file) {
+                throw ConfigError(fmt::format("cannot write {}", options.output));
+            }
+        }
+    }
+    if (options.fix) {
+        const auto written = apply_fixes_in_place(selection.edits);
+        err << "devmem-scan: fixed " << written.size() << (written.size() == 1 ? " file" : " files")
+            << '\n';
+    }
+}
+
 void write_report_file(const Options& options, const Report& report, OutputFormat format,
                        std::ostream& out) {
     if (options.output.empty()) {
@@ -258,6 +318,11 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
     try {
         const auto policy = resolve_policy(options);
         const auto rules = load_rewrite_rules(rules_directory(options));
+        if (options.test_rules) {
+            check_toolchain(options.analyzer);
+            return test_rule_examples(rules, options.analyzer, out) == 0 ? exit_clean
+                                                                         : exit_findings;
+        }
         const auto jobs = select_jobs(options);
         check_toolchain(options.analyzer);
         auto report = analyze_program(jobs, options.analyzer, rules);
@@ -274,7 +339,12 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
         if (!options.baseline.empty()) {
             apply_baseline(report, options.baseline);
         }
-        write_report_file(options, report, *format, out);
+        if (wants_fixes(options)) {
+            write_fixes(options, report, out, err);
+        }
+        if (!options.fix_diff) {
+            write_report_file(options, report, *format, out);
+        }
         if (options.summary) {
             write_summary(err, report);
         }
@@ -287,6 +357,9 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
         err << "devmem-scan: error: " << error.what() << '\n';
     } catch (const ToolchainError& error) {
         err << "devmem-scan: error: " << error.what() << '\n';
+    } catch (const FixError& error) {
+        err << "devmem-scan: error: " << error.what() << '\n';
+        return exit_fix_failed;
     }
     return exit_usage;
 }

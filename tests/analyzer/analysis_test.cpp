@@ -386,7 +386,7 @@ int main(void) {
         analyze_program(jobs_from_paths(paths), {}, load_rewrite_rules(DEVMEM_SOURCE_RULES_DIR));
     REQUIRE(a.summary() ==
             std::vector<std::string>{"DM001@6", "DM002@7 bios-area", "DM002@8 vga-hole"});
-    CHECK(a.report.findings[1].rewrite_rule == "physical-map-to-sysfs-tables");
+    CHECK(a.report.findings[1].rewrite_rule == "smbios-scan-to-compat");
     CHECK(a.report.findings[2].rewrite_rule.empty());
 }
 

@@ -8,8 +8,15 @@ namespace devmem::scan {
 
 // Exit statuses of devmem-scan, as documented in devmem-scan(1).
 // 1: a finding at or above --fail-on; 2: usage, configuration or rule file error;
-// 3: with --strict, a file failed to parse.
-enum ExitStatus : int { exit_clean = 0, exit_findings = 1, exit_usage = 2, exit_incomplete = 3 };
+// 3: with --strict, a file failed to parse; 4: --fix refused (a file changed since it was
+// analysed) or a fix could not be written.
+enum ExitStatus : int {
+    exit_clean = 0,
+    exit_findings = 1,
+    exit_usage = 2,
+    exit_incomplete = 3,
+    exit_fix_failed = 4
+};
 
 // Where --rules points when it is not given: the first of these that exists (the share
 // directory beside the binary, the configured install directory, the source tree).

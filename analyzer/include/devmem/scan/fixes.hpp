@@ -3,10 +3,12 @@
 // What devmem-scan does with the edits of mechanical rewrite rules: a unified diff, a
 // clang-apply-replacements file, or the files changed in place.
 
+#include "devmem/scan/analyzer.hpp"
 #include "devmem/scan/finding.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -55,5 +57,12 @@ std::string render_clang_replacements(std::span<const Finding> findings);
 // recorded analyzed_hash is refused (FixError naming it) and nothing is written. Returns the
 // files written.
 std::vector<std::string> apply_fixes_in_place(std::span<const Edit> edits);
+
+// devmem-scan --test-rules: each rule's examples are analysed with that rule alone loaded. A
+// positive example passes when the rule's edits turn its source into its fixed text, a negative
+// one when the rule makes no edit. Prints a line per example and a summary; returns how many
+// failed.
+std::size_t test_rule_examples(const std::vector<RewriteRule>& rules,
+                               const AnalyzerOptions& options, std::ostream& out);
 
 } // namespace devmem::scan
