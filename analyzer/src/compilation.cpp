@@ -1,5 +1,7 @@
 #include "devmem/scan/compilation.hpp"
 
+#include "utf8.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -146,7 +148,9 @@ std::vector<CompileJob> jobs_from_compile_database(const fs::path& location) {
     try {
         database = nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& error) {
-        throw CompilationError(fmt::format("{}: {}", file.string(), error.what()));
+        // nlohmann quotes the offending bytes, which need not be UTF-8.
+        throw CompilationError(
+            fmt::format("{}: {}", file.string(), detail::to_valid_utf8(error.what())));
     }
     if (!database.is_array()) {
         throw CompilationError(fmt::format("{}: expected an array of entries", file.string()));

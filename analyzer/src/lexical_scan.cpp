@@ -234,7 +234,12 @@ PathMacros builtin_path_macros() {
     return {{"_PATH_MEM", "/dev/mem"}, {"_PATH_KMEM", "/dev/kmem"}};
 }
 
+// Empty for anything but a regular file: a FIFO named as a source must not block the run.
 std::string read_file(const std::string& file) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) {
+        return {};
+    }
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }

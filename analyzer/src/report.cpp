@@ -4,6 +4,7 @@
 #include "json_fields.hpp"
 #include "sarif_writer.hpp"
 #include "source_lines.hpp"
+#include "utf8.hpp"
 
 #include <devmem/version.hpp>
 
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 namespace devmem::scan {
 
@@ -25,20 +27,39 @@ std::string where(const SourceLocation& location) {
     return fmt::format("{}:{}:{}", location.file, location.line, location.column);
 }
 
+// A long line (generated tables, minified code) is quoted as a window around the column.
 void write_snippet(std::ostream& out, detail::SourceLines& sources,
                    const SourceLocation& location) {
-    const auto& text = sources.line(location.file, location.line);
-    if (text.empty()) {
+    constexpr std::size_t context = 80;
+    const std::string_view line = sources.line(location.file, location.line);
+    if (line.empty()) {
         return;
     }
-    std::string caret;
-    for (unsigned i = 1; i < location.column && i <= text.size(); ++i) {
-        caret += text[i - 1] == '\t' ? '\t' : ' ';
+    const std::size_t column = std::min<std::size_t>(location.column, line.size() + 1);
+    const auto is_continuation = [&](std::size_t at) {
+        return at < line.size() && (static_cast<unsigned char>(line[at]) & 0xC0U) == 0x80;
+    };
+    std::size_t start = column > context + 1 ? column - 1 - context : 0;
+    while (is_continuation(start)) {
+        ++start;
     }
-    out << text << '\n' << caret << "^\n";
+    std::size_t end = std::min(line.size(), column - 1 + context);
+    while (is_continuation(end)) {
+        --end;
+    }
+    const std::string_view cut = "...";
+    const auto shown = line.substr(start, end - start);
+    std::string caret(start > 0 ? cut.size() : 0, ' ');
+    for (std::size_t at = start; at + 1 < column; ++at) {
+        caret += line[at] == '\t' ? '\t' : ' ';
+    }
+    out << (start > 0 ? cut : "") << shown << (end < line.size() ? cut : "") << '\n'
+        << caret << "^\n";
 }
 
-void write_text(std::ostream& out, const Report& report) {
+// Buffered, so that bytes of source lines and file names that are not UTF-8 can be replaced.
+void write_text(std::ostream& valid_out, const Report& report) {
+    std::ostringstream out;
     detail::SourceLines sources;
     for (const auto& note : report.notes) {
         if (note.location.file.empty()) {
@@ -59,6 +80,7 @@ void write_text(std::ostream& out, const Report& report) {
         out << report.findings.size() << (report.findings.size() == 1 ? " finding" : " findings")
             << " generated.\n";
     }
+    valid_out << detail::to_valid_utf8(out.str());
 }
 
 nlohmann::json location_json(const SourceLocation& location) {

@@ -3,6 +3,7 @@
 #include "devmem/scan/fingerprint.hpp"
 #include "json_fields.hpp"
 #include "rule_docs.hpp"
+#include "utf8.hpp"
 
 #include <devmem/version.hpp>
 
@@ -95,11 +96,12 @@ json rule_json(const RuleInfo& rule) {
 
 json physical_location(const SourceLocation& location, const std::filesystem::path& root) {
     const auto path = path_from_root(location.file, root);
+    const auto uri = percent_encode_path(path);
     json artifact;
     if (!root.empty() && !path.starts_with('/')) {
-        artifact = {{"uri", path}, {"uriBaseId", source_root}};
+        artifact = {{"uri", uri}, {"uriBaseId", source_root}};
     } else {
-        artifact = {{"uri", path.starts_with('/') ? "file://" + path : path}};
+        artifact = {{"uri", path.starts_with('/') ? "file://" + uri : uri}};
     }
     json physical = {{"artifactLocation", std::move(artifact)}};
     if (location.line != 0) {
@@ -237,7 +239,8 @@ void write_sarif(std::ostream& out, const Report& report) {
         if (!root.ends_with('/')) {
             root += '/';
         }
-        run["originalUriBaseIds"] = {{source_root, {{"uri", "file://" + root}}}};
+        run["originalUriBaseIds"] = {
+            {source_root, {{"uri", "file://" + percent_encode_path(root)}}}};
     }
     const json document = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                            {"version", "2.1.0"},

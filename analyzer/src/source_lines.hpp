@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -18,7 +19,9 @@ public:
 
     const std::vector<std::string>& lines_of(const std::string& file) {
         auto [it, fresh] = files_.try_emplace(file);
-        if (fresh) {
+        // Only regular files: a FIFO named as a source must not block the run.
+        std::error_code error;
+        if (fresh && std::filesystem::is_regular_file(file, error)) {
             std::ifstream in(file);
             for (std::string text; std::getline(in, text);) {
                 it->second.push_back(text);
