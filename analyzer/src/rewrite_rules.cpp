@@ -283,7 +283,8 @@ private:
             parsed.line = static_cast<unsigned>(example.Mark().line + 1);
             parsed.language = optional_string(example, "language");
             if (parsed.language.empty()) {
-                parsed.language = "c";
+                // assign(count, char): GCC 12 at -O2 warns wrongly (-Wrestrict) on `= "c"` here.
+                parsed.language.assign(1, 'c');
             } else if (parsed.language != "c" && parsed.language != "c++") {
                 fail_at(file_, example["language"].Mark(), "'language' must be c or c++");
             }
