@@ -31,8 +31,18 @@ esac
 # built; only the run comparison is skipped.
 reads_sysfs_itself=" smbios-path-getter-crossfile acpi-proc-efi-systab-acpi20 smbios-efi-systab-read-wrapper "
 
+# Programs that want arguments, so that they get past their usage message. @OUT@ is a file the
+# program writes: one per run, compared like standard output; @IMAGE@ a 1 MiB file of zeros.
+declare -A arguments=(
+    [flash-physmap-funcptr]="65536"
+    [read-readv-iovec]="0xF0000"
+    [permacro-linux-else-xsvc]="@OUT@"
+    [wrapper-fd-param-device-and-image]="@IMAGE@"
+)
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+head -c 1048576 /dev/zero >"$work/image"
 
 compared=0 failed=0 skipped=0
 fail() {
@@ -83,20 +93,28 @@ for source_dir in "$corpus"/*/; do
         echo "BUILT $name (reads /sys/firmware itself; run not compared)"
         continue
     fi
+    program_arguments=${arguments[$name]:-}
+    program_arguments=${program_arguments//@IMAGE@/$work/image}
     # Some programs die of SIGBUS on purpose (a map past the image); the shell's report of that
     # goes to /dev/null with the programs' own standard error.
-    (cd "$dir" && timeout 20 "$shim" "$fixture_kind" "$fixture" -- ./original >"$work/$name.original-out") 2>/dev/null
+    (cd "$dir" && timeout 20 "$shim" "$fixture_kind" "$fixture" -- ./original \
+        ${program_arguments//@OUT@/$work/$name.original-file} >"$work/$name.original-out") 2>/dev/null
     original_status=$?
-    (cd "$dir" && env "$fixture_variable=$fixture" timeout 20 ./fixed >"$work/$name.fixed-out") 2>/dev/null
+    (cd "$dir" && env "$fixture_variable=$fixture" timeout 20 ./fixed \
+        ${program_arguments//@OUT@/$work/$name.fixed-file} >"$work/$name.fixed-out") 2>/dev/null
     fixed_status=$?
     compared=$((compared + 1))
     if ! cmp -s "$work/$name.original-out" "$work/$name.fixed-out"; then
         fail "$name" "standard output differs (original through the shim, then fixed):"
         diff "$work/$name.original-out" "$work/$name.fixed-out" | head -10
+    elif [[ $program_arguments == *@OUT@* ]] &&
+        ! cmp -s "$work/$name.original-file" "$work/$name.fixed-file"; then
+        fail "$name" "the file it writes differs"
     elif [ $original_status -ne $fixed_status ]; then
         fail "$name" "exit status $original_status through the shim, $fixed_status fixed"
     else
-        echo "PASS $name: exit $fixed_status, $(wc -l <"$work/$name.fixed-out") lines of output alike"
+        echo "PASS $name ${arguments[$name]:-}: exit $fixed_status," \
+            "$(wc -l <"$work/$name.fixed-out") lines of output alike"
     fi
 done
 
