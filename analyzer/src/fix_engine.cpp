@@ -246,10 +246,51 @@ struct FixAttempt {
     std::string refusal; // why there is no fix, when edits is empty
 };
 
-FixAttempt make_fix(const RewriteRule& rule, const Finding& finding, const CallInProgram* call) {
+// The edits of the fixed opens, by the open's location.
+using FixedOpens = std::map<SourceLocation, std::vector<Edit>>;
+
+constexpr std::string_view opened_here = "opened here by ";
+
+// The fix of every open the call's descriptors come from, when each is a fixed open of /dev/mem.
+FixAttempt reuse_descriptor_open(const CallInProgram& call, const DataFlow& flow,
+                                 const FixedOpens& fixed_opens) {
+    FixAttempt attempt;
+    bool any_descriptor = false;
+    for (const auto argument : call_arguments(call.call)) {
+        const auto values = flow.resolve_foreign(flow.evaluate(argument, call.function), {});
+        for (const auto& value : values.values()) {
+            if (value.kind != Value::Kind::descriptor) {
+                continue;
+            }
+            any_descriptor = true;
+            const auto open = std::ranges::find_if(value.trace, [](const TraceNote& note) {
+                return note.message.starts_with(opened_here);
+            });
+            const auto fixed =
+                open == value.trace.end() ? fixed_opens.end() : fixed_opens.find(open->location);
+            if (value.operands[0]->kind != Value::Kind::string ||
+                value.operands[0]->text != "/dev/mem" || fixed == fixed_opens.end()) {
+                return {{},
+                        "its descriptor does not come only from opens of /dev/mem that are "
+                        "fixed"};
+            }
+            attempt.edits.insert(attempt.edits.end(), fixed->second.begin(), fixed->second.end());
+        }
+    }
+    if (!any_descriptor) {
+        return {{}, "no descriptor is passed to the call"};
+    }
+    return attempt;
+}
+
+FixAttempt make_fix(const RewriteRule& rule, const Finding& finding, const CallInProgram* call,
+                    const DataFlow& flow, const FixedOpens& fixed_opens) {
     const auto& fix = *rule.fix;
     if (call == nullptr) {
         return {{}, "the flagged expression is not a call"};
+    }
+    if (fix.reuse_descriptor_open) {
+        return reuse_descriptor_open(*call, flow, fixed_opens);
     }
     const auto arguments = call_arguments(call->call);
     if (fix.argument_count && arguments.size() != *fix.argument_count) {
@@ -316,37 +357,55 @@ bool rule_holds(const RewriteRule& rule, const Finding& finding, const CallInPro
 void apply_rewrite_rules(std::vector<Finding>& findings, const std::vector<RewriteRule>& rules,
                          const DataFlow& flow) {
     const auto calls = calls_at_findings(flow, findings);
-    for (auto& finding : findings) {
-        const auto found = calls.find({finding.location, finding.callee});
-        const auto* call = found == calls.end() ? nullptr : &found->second;
-        std::vector<const RewriteRule*> holding;
-        for (const auto& rule : rules) {
-            if (rule_holds(rule, finding, call, flow)) {
-                holding.push_back(&rule);
-            }
-        }
-        std::ranges::stable_sort(holding, [](const RewriteRule* a, const RewriteRule* b) {
-            return a->specificity() > b->specificity();
-        });
-        const RewriteRule* chosen = nullptr;
+    struct Choice {
+        const CallInProgram* call = nullptr;
+        std::vector<const RewriteRule*> holding; // most specific first
+        const RewriteRule* fixed_by = nullptr;
         std::string refusal;
-        for (const auto* rule : holding) {
-            if (!rule->fix) {
-                continue;
-            }
-            auto attempt = make_fix(*rule, finding, call);
-            if (!attempt.edits.empty()) {
-                chosen = rule;
-                finding.edits = std::move(attempt.edits);
-                break;
-            }
-            if (refusal.empty()) {
-                refusal = fmt::format(" (no automatic fix: {})", attempt.refusal);
+    };
+    std::vector<Choice> choices(findings.size());
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const auto found = calls.find({findings[i].location, findings[i].callee});
+        choices[i].call = found == calls.end() ? nullptr : &found->second;
+        for (const auto& rule : rules) {
+            if (rule_holds(rule, findings[i], choices[i].call, flow)) {
+                choices[i].holding.push_back(&rule);
             }
         }
-        if (chosen == nullptr && !holding.empty()) {
-            chosen = holding.front();
+        std::ranges::stable_sort(choices[i].holding,
+                                 [](const RewriteRule* a, const RewriteRule* b) {
+                                     return a->specificity() > b->specificity();
+                                 });
+    }
+    // Fixes that rewrite a call first, then those that reuse the fix of a descriptor's open.
+    FixedOpens fixed_opens;
+    for (const bool reusing : {false, true}) {
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            auto& choice = choices[i];
+            for (const auto* rule : choice.holding) {
+                if (choice.fixed_by != nullptr || !rule->fix ||
+                    rule->fix->reuse_descriptor_open != reusing) {
+                    continue;
+                }
+                auto attempt = make_fix(*rule, findings[i], choice.call, flow, fixed_opens);
+                if (!attempt.edits.empty()) {
+                    choice.fixed_by = rule;
+                    findings[i].edits = std::move(attempt.edits);
+                    if (findings[i].rule == "DM001") {
+                        fixed_opens[findings[i].location] = findings[i].edits;
+                    }
+                } else if (choice.refusal.empty()) {
+                    choice.refusal = fmt::format(" (no automatic fix: {})", attempt.refusal);
+                }
+            }
         }
+    }
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        auto& finding = findings[i];
+        const auto& choice = choices[i];
+        const auto* chosen = choice.fixed_by != nullptr ? choice.fixed_by
+                             : choice.holding.empty()   ? nullptr
+                                                        : choice.holding.front();
         if (chosen == nullptr) {
             continue;
         }
@@ -354,7 +413,7 @@ void apply_rewrite_rules(std::vector<Finding>& findings, const std::vector<Rewri
         finding.rewrite_rule = chosen->id;
         finding.trace.push_back(
             {finding.location, fmt::format("{} [rewrite rule {}]{}", chosen->message, chosen->id,
-                                           finding.edits.empty() ? refusal : "")});
+                                           finding.edits.empty() ? choice.refusal : "")});
     }
 }
 

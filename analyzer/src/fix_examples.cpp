@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 namespace devmem::scan {
 
@@ -51,11 +53,18 @@ std::string indented(std::string_view text, std::string_view prefix = "    | ") 
 
 // Why the example fails; empty when it passes.
 std::string check_example(const RewriteRule& rule, const RewriteRule::Example& example,
-                          const AnalyzerOptions& options) {
+                          const std::vector<RewriteRule>& rules, const AnalyzerOptions& options) {
     ExampleDirectory directory;
     const auto file = directory.path() / (example.language == "c++" ? "example.cpp" : "example.c");
     std::ofstream(file, std::ios::binary) << example.source;
-    const auto report = analyze_program(jobs_from_paths({file}), options, {rule});
+    // A rule that reuses the fix of a descriptor's open needs the rules that fix opens.
+    std::vector<RewriteRule> loaded{rule};
+    if (rule.fix && rule.fix->reuse_descriptor_open) {
+        std::ranges::copy_if(rules, std::back_inserter(loaded), [](const RewriteRule& other) {
+            return other.fix && !other.fix->reuse_descriptor_open;
+        });
+    }
+    const auto report = analyze_program(jobs_from_paths({file}), options, loaded);
     for (const auto& note : report.notes) {
         if (note.kind == NoteKind::incomplete_analysis) {
             return fmt::format("the example does not parse: {}", note.message);
@@ -96,7 +105,7 @@ std::size_t test_rule_examples(const std::vector<RewriteRule>& rules,
             ++total;
             std::string failure;
             try {
-                failure = check_example(rule, example, options);
+                failure = check_example(rule, example, rules, options);
             } catch (const FixError& error) {
                 failure = error.what();
             }

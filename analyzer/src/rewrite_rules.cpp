@@ -205,11 +205,22 @@ private:
         if (!fix.IsMap()) {
             fail_at(file_, fix.Mark(), "'fix' must be a mapping");
         }
-        reject_unknown_keys(fix,
-                            {"template", "includes", "preconditions", "edit-macro-definitions"});
+        reject_unknown_keys(
+            fix, {"template", "reuse", "includes", "preconditions", "edit-macro-definitions"});
         RewriteFix result;
-        result.replacement_template = required_string(fix, "template");
-        check_placeholders(rule, result.replacement_template, fix["template"].Mark());
+        if (const auto reuse = fix["reuse"]) {
+            if (fix["template"]) {
+                fail_at(file_, reuse.Mark(), "a fix has either 'template' or 'reuse', not both");
+            }
+            if (scalar(reuse, "reuse") != "descriptor-open") {
+                fail_at(file_, reuse.Mark(),
+                        fmt::format("'reuse' must be descriptor-open, not '{}'", reuse.Scalar()));
+            }
+            result.reuse_descriptor_open = true;
+        } else {
+            result.replacement_template = required_string(fix, "template");
+            check_placeholders(rule, result.replacement_template, fix["template"].Mark());
+        }
         result.includes = optional_strings(fix, "includes");
         for (const auto& include : result.includes) {
             if (include.size() < 3 || !((include.front() == '<' && include.back() == '>') ||

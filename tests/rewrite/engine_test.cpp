@@ -273,3 +273,42 @@ TEST_CASE("a program with no mechanical fix gets an empty diff") {
     CHECK(run.status == exit_findings);
     CHECK(run.out.empty());
 }
+
+TEST_CASE("a BIOS-area scan is fixed by the fix of its descriptor's open, when there is one") {
+    const std::string scan_rule = R"(id: scan-reuses-open
+applies-to: {rule: [DM002, DM003], range-class: bios-area}
+message: m
+advice: a
+fix: {reuse: descriptor-open}
+)";
+    Fixed fixed;
+    fix(fixed,
+        {{"m.c", prologue +
+                     "int main(int argc, char **argv) {\n"
+                     "    char b[16];\n"
+                     "    (void)argv;\n"
+                     "    int fd = open(\"/dev/mem\", O_RDONLY);\n"
+                     "    int either = open(argc > 1 ? \"/dev/kmem\" : \"/dev/mem\", O_RDONLY);\n"
+                     "    void *p = mmap(0, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000);\n"
+                     "    return (int)pread(either, b, 16, 0xF0000) + (p == 0);\n}\n"}},
+        {open_rule, scan_rule});
+    const auto at_line = [&](unsigned line) -> const Finding& {
+        const auto found = std::ranges::find_if(fixed.report.findings, [&](const Finding& f) {
+            return f.location.line == line && f.rule != "DM001";
+        });
+        REQUIRE(found != fixed.report.findings.end());
+        return *found;
+    };
+    const auto& map = at_line(9);
+    CHECK(map.rewrite_rule == "scan-reuses-open");
+    CHECK(map.edits == fixed.finding("DM001").edits);
+    const auto& read = at_line(10);
+    CHECK(read.rewrite_rule == "scan-reuses-open");
+    CHECK(read.edits.empty());
+    CHECK(read.trace.back().message.find("does not come only from opens of /dev/mem that are "
+                                         "fixed") != std::string::npos);
+    // The map's fix and the open's are one edit in the output.
+    CHECK(fixed.text("m.c").find("int fd = devmem_compat_open(\"/dev/mem\", O_RDONLY);") !=
+          std::string::npos);
+    CHECK(select_fixes(fixed.report.findings).refusals.empty());
+}

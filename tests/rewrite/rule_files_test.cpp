@@ -102,6 +102,14 @@ TEST_CASE("broken rule file: wrong type") {
           ":13:11: 'examples' must be a list");
 }
 
+TEST_CASE("broken rule file: a fix with both template and reuse, or an unknown reuse") {
+    CHECK(error_for(replaced(valid_rule, "fix:\n", "fix:\n  reuse: descriptor-open\n")) ==
+          ":11:10: a fix has either 'template' or 'reuse', not both");
+    CHECK(error_for(replaced(valid_rule, "  template: 'devmem_compat_open({path}, {flags})'\n",
+                             "  reuse: descriptor-close\n")) ==
+          ":11:10: 'reuse' must be descriptor-open, not 'descriptor-close'");
+}
+
 TEST_CASE("broken rule file: unknown rule, range class or placeholder") {
     CHECK(error_for(replaced(valid_rule, "rule: DM001", "rule: DM042")) ==
           ":3:9: unknown rule 'DM042' (expected DM001..DM007)");

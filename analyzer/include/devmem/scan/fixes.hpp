@@ -58,7 +58,8 @@ std::string render_clang_replacements(std::span<const Finding> findings);
 // files written.
 std::vector<std::string> apply_fixes_in_place(std::span<const Edit> edits);
 
-// devmem-scan --test-rules: each rule's examples are analysed with that rule alone loaded. A
+// devmem-scan --test-rules: each rule's examples are analysed with that rule alone loaded (and,
+// for a rule that reuses the fix of a descriptor's open, the rules with a template fix). A
 // positive example passes when the rule's edits turn its source into its fixed text, a negative
 // one when the rule makes no edit. Prints a line per example and a summary; returns how many
 // failed.

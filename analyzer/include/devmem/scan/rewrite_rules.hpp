@@ -26,9 +26,12 @@ struct ArgumentPredicate {
 };
 
 // A mechanical rewrite: the call the finding flags is replaced by `replacement_template` with
-// placeholders ({callee}, {arguments} and the argument names) filled in.
+// placeholders ({callee}, {arguments} and the argument names) filled in. Or, with
+// `reuse_descriptor_open`, the call stays and the fix is that of the opens of its descriptor
+// (a scan of the BIOS area keeps working once its descriptor comes from the compat open).
 struct RewriteFix {
     std::string replacement_template;
+    bool reuse_descriptor_open = false;
     std::vector<std::string> includes; // added once per edited file: "<devmem/compat.h>"
     // Preconditions: the call has exactly this many arguments (none: any number).
     std::optional<unsigned> argument_count;
