@@ -1,6 +1,7 @@
-// The JSON and SARIF writers given a finding, a trace step and a note whose file names and
-// messages are the parts of the input (separated by fuzz_support.hpp's part_separator): file
-// names can hold any byte, and messages quote source text. Both outputs must parse as JSON.
+// The writers given a finding, a trace step and a note whose file names and messages are the
+// parts of the input (separated by fuzz_support.hpp's part_separator): file names can hold any
+// byte, and messages quote source text. JSON and SARIF must parse as JSON; the HTML report must
+// not let any of it become a tag; the Markdown report must not crash.
 #include "fuzz_support.hpp"
 
 #include "devmem/scan/finding.hpp"
@@ -47,11 +48,22 @@ void check_parses(const devmem::scan::Report& report, devmem::scan::OutputFormat
         abort();
 }
 
+void check_html_escapes(const devmem::scan::Report& report) {
+    std::ostringstream out;
+    devmem::scan::write_report(out, report, devmem::scan::OutputFormat::html);
+    const auto html = out.str();
+    if (html.find("<script") != std::string::npos || html.find("<img") != std::string::npos)
+        abort();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto report = report_from(data, size);
     check_parses(report, devmem::scan::OutputFormat::json);
     check_parses(report, devmem::scan::OutputFormat::sarif);
+    check_html_escapes(report);
+    std::ostringstream markdown;
+    devmem::scan::write_report(markdown, report, devmem::scan::OutputFormat::markdown);
     return 0;
 }

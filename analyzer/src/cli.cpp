@@ -6,6 +6,7 @@
 #include "devmem/scan/lint_config.hpp"
 #include "devmem/scan/report.hpp"
 #include "devmem/scan/rewrite_rules.hpp"
+#include "devmem/scan/runtime_log.hpp"
 #include "devmem/scan/suppressions.hpp"
 
 #include <devmem/version.hpp>
@@ -45,6 +46,7 @@ struct Options {
     bool fix_diff = false;
     std::string export_fixes;
     bool test_rules = false;
+    std::vector<std::string> runtime_logs;
     AnalyzerOptions analyzer;
 };
 
@@ -57,8 +59,8 @@ po::options_description describe(Options& options) {
         "read compile_commands.json from DIR (or FILE); FILE arguments then select entries");
     add("rules", po::value(&options.rules)->value_name("DIR"),
         "directory of rewrite rule files (*.yaml)");
-    add("format", po::value(&options.format)->value_name("text|json|sarif|gitlab"),
-        "output format (default: text)");
+    add("format", po::value(&options.format)->value_name("text|json|sarif|gitlab|markdown|html"),
+        "output format (default: text); markdown and html are refactoring reports");
     add("output,o", po::value(&options.output)->value_name("FILE"),
         "write the report to FILE instead of standard output");
     add("fail-on", po::value(&options.fail_on)->value_name("error|warning|note"),
@@ -89,6 +91,8 @@ po::options_description describe(Options& options) {
         "write the fixes to FILE as clang-apply-replacements YAML");
     add("test-rules", po::bool_switch(&options.test_rules),
         "run every rewrite rule's examples and exit (0: all pass, 1: failures)");
+    add("runtime-log", po::value(&options.runtime_logs)->composing()->value_name("FILE"),
+        "merge a devmem-shim audit log into the markdown or html report (repeatable)");
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
         "parse N files at a time (default 0: every core)");
     add("extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
@@ -253,14 +257,14 @@ void write_fixes(const Options& options, const Report& report, std::ostream& out
     }
 }
 
-void write_report_file(const Options& options, const Report& report, OutputFormat format,
-                       std::ostream& out) {
+void write_report_file(const Options& options, const Report& report, const RuntimeMerge& runtime,
+                       OutputFormat format, std::ostream& out) {
     if (options.output.empty()) {
-        write_report(out, report, format);
+        write_report(out, report, format, runtime);
         return;
     }
     std::ofstream file(options.output);
-    write_report(file, report, format);
+    write_report(file, report, format, runtime);
     if (!file) {
         throw ConfigError(fmt::format("cannot write {}", options.output));
     }
@@ -312,10 +316,19 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
     const auto format = parse_output_format(options.format);
     if (!format) {
         err << "devmem-scan: error: unknown format '" << options.format
-            << "' (expected text, json, sarif or gitlab)\n";
+            << "' (expected text, json, sarif, gitlab, markdown or html)\n";
+        return exit_usage;
+    }
+    if (!options.runtime_logs.empty() && *format != OutputFormat::markdown &&
+        *format != OutputFormat::html) {
+        err << "devmem-scan: error: --runtime-log needs --format markdown or html\n";
         return exit_usage;
     }
     try {
+        const std::vector<fs::path> runtime_logs(options.runtime_logs.begin(),
+                                                 options.runtime_logs.end());
+        // Read before the analysis, so that a bad log fails fast.
+        auto runtime_events = load_runtime_logs(runtime_logs);
         const auto policy = resolve_policy(options);
         const auto rules = load_rewrite_rules(rules_directory(options));
         if (options.test_rules) {
@@ -343,7 +356,9 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
             write_fixes(options, report, out, err);
         }
         if (!options.fix_diff) {
-            write_report_file(options, report, *format, out);
+            const auto runtime =
+                merge_runtime_events(report, runtime_logs, std::move(runtime_events));
+            write_report_file(options, report, runtime, *format, out);
         }
         if (options.summary) {
             write_summary(err, report);
@@ -356,6 +371,8 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
     } catch (const CompilationError& error) {
         err << "devmem-scan: error: " << error.what() << '\n';
     } catch (const ToolchainError& error) {
+        err << "devmem-scan: error: " << error.what() << '\n';
+    } catch (const RuntimeLogError& error) {
         err << "devmem-scan: error: " << error.what() << '\n';
     } catch (const FixError& error) {
         err << "devmem-scan: error: " << error.what() << '\n';

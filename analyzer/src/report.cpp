@@ -1,7 +1,9 @@
 #include "devmem/scan/report.hpp"
 
 #include "devmem/scan/fingerprint.hpp"
+#include "devmem/scan/runtime_log.hpp"
 #include "json_fields.hpp"
+#include "refactoring_report.hpp"
 #include "sarif_writer.hpp"
 #include "source_lines.hpp"
 #include "utf8.hpp"
@@ -173,6 +175,12 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
     if (name == "gitlab") {
         return OutputFormat::gitlab;
     }
+    if (name == "markdown") {
+        return OutputFormat::markdown;
+    }
+    if (name == "html") {
+        return OutputFormat::html;
+    }
     return std::nullopt;
 }
 
@@ -223,6 +231,11 @@ bool analysis_incomplete(const Report& report) {
 }
 
 void write_report(std::ostream& out, const Report& report, OutputFormat format) {
+    write_report(out, report, format, RuntimeMerge{});
+}
+
+void write_report(std::ostream& out, const Report& report, OutputFormat format,
+                  const RuntimeMerge& runtime) {
     switch (format) {
     case OutputFormat::text:
         write_text(out, report);
@@ -235,6 +248,12 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format) 
         break;
     case OutputFormat::gitlab:
         write_gitlab(out, report);
+        break;
+    case OutputFormat::markdown:
+        detail::write_markdown(out, report, runtime);
+        break;
+    case OutputFormat::html:
+        detail::write_html(out, report, runtime);
         break;
     }
 }

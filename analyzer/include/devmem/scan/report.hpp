@@ -11,7 +11,7 @@
 
 namespace devmem::scan {
 
-enum class OutputFormat { text, json, sarif, gitlab };
+enum class OutputFormat { text, json, sarif, gitlab, markdown, html };
 
 std::optional<OutputFormat> parse_output_format(std::string_view name);
 
@@ -41,7 +41,13 @@ bool analysis_incomplete(const Report& report);
 // findings, and how many notes of each kind.
 void write_summary(std::ostream& out, const Report& report);
 
-// Text is clang's diagnostic style, with the source line and a caret under the column.
+struct RuntimeMerge;
+
+// Text is clang's diagnostic style, with the source line and a caret under the column. Markdown
+// and HTML are the refactoring reports of docs/reports.md.
 void write_report(std::ostream& out, const Report& report, OutputFormat format);
+// The same, with the shim's audit logs merged in (the refactoring reports show them).
+void write_report(std::ostream& out, const Report& report, OutputFormat format,
+                  const RuntimeMerge& runtime);
 
 } // namespace devmem::scan
