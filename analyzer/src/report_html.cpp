@@ -44,6 +44,9 @@ td.count { text-align: right; }
 details { margin: 2px 0; }
 summary { cursor: pointer; color: #1f2937; }
 .runtime { font-size: 12px; }
+.diff .added { background: #dcfce7; }
+.diff .removed { background: #fee2e2; }
+.diff .hunk { color: #6b21a8; }
 .unexplained li { font: 12px/1.35 monospace; }
 )css";
 
@@ -86,16 +89,6 @@ std::string inline_markdown(std::string_view text) {
         start = tick + 1;
     }
     return out;
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    while (!text.empty()) {
-        const auto end = text.find('\n');
-        lines.push_back(text.substr(0, end));
-        text = end == std::string_view::npos ? "" : text.substr(end + 1);
-    }
-    return lines;
 }
 
 // The prose of a rule page section: paragraphs, `- ` lists and pipe tables, which is all those
@@ -243,6 +236,39 @@ void write_excerpt(std::ostream& out, SourceLines& sources, const Finding& findi
     out << "</pre>\n";
 }
 
+void write_diff(std::ostream& out, const ProposedDiff& proposed) {
+    if (!proposed.problem.empty()) {
+        out << "<p class=\"facts\">Proposed diff: cannot be shown: " << escaped(proposed.problem)
+            << "</p>\n";
+        return;
+    }
+    if (proposed.diff.empty()) {
+        out << "<p class=\"facts\">Proposed diff: none; no mechanical rewrite applies.</p>\n";
+        return;
+    }
+    const auto lines = split_lines(proposed.diff);
+    const auto count = [&](char sign, std::string_view header) {
+        return std::ranges::count_if(lines, [&](std::string_view line) {
+            return line.starts_with(sign) && !line.starts_with(header);
+        });
+    };
+    out << "<details><summary>Proposed diff (+" << count('+', "+++") << " -" << count('-', "---")
+        << ")</summary><pre class=\"diff\">";
+    for (const auto line : lines) {
+        const auto kind = line.starts_with("+++") || line.starts_with("---") ? ""
+                          : line.starts_with('+')                            ? "added"
+                          : line.starts_with('-')                            ? "removed"
+                          : line.starts_with("@@")                           ? "hunk"
+                                                                             : "";
+        if (*kind == '\0') {
+            out << escaped(line) << '\n';
+        } else {
+            out << "<span class=\"" << kind << "\">" << escaped(line) << "</span>\n";
+        }
+    }
+    out << "</pre></details>\n";
+}
+
 void write_runtime_activity(std::ostream& out, const RuntimeMerge& runtime,
                             const std::vector<FindingActivity>& activity) {
     if (activity.empty()) {
@@ -305,6 +331,7 @@ void write_finding(std::ostream& out, const Report& report, const RuntimeMerge& 
     }
     write_prose(out, rule_page_section(finding.rule, how_to_migrate_heading));
     out << "</details>\n";
+    write_diff(out, proposed_diff(finding, report.root));
     if (!runtime.empty()) {
         write_runtime_activity(out, runtime, runtime.activity[index]);
     }

@@ -202,6 +202,27 @@ void write_excerpt(std::ostream& out, SourceLines& sources, const Finding& findi
     write_code_block(out, "text", lines);
 }
 
+void write_diff(std::ostream& out, const ProposedDiff& proposed) {
+    if (!proposed.problem.empty()) {
+        out << wrapped("Proposed diff: cannot be shown: " + escaped(proposed.problem), 0, "")
+            << "\n\n";
+        return;
+    }
+    if (proposed.diff.empty()) {
+        out << "Proposed diff: none; no mechanical rewrite applies.\n\n";
+        return;
+    }
+    std::vector<std::string> lines;
+    for (const auto line : split_lines(proposed.diff)) {
+        // The sign column stays; the text after it is shown as an editor shows it.
+        const auto sign = line.substr(0, 1);
+        lines.push_back(without_trailing_blanks(
+            printable_utf8(std::string(sign) + expand_tabs(line.substr(sign.size())))));
+    }
+    out << "Proposed diff:\n\n";
+    write_code_block(out, "diff", lines);
+}
+
 void write_runtime_activity(std::ostream& out, const RuntimeMerge& runtime,
                             const std::vector<FindingActivity>& activity) {
     if (activity.empty()) {
@@ -266,6 +287,7 @@ void write_finding(std::ostream& out, const Report& report, const RuntimeMerge& 
     if (const auto how = rule_page_section(finding.rule, how_to_migrate_heading); !how.empty()) {
         out << how << "\n\n";
     }
+    write_diff(out, proposed_diff(finding, report.root));
     if (!runtime.empty()) {
         write_runtime_activity(out, runtime, runtime.activity[index]);
     }

@@ -1,6 +1,7 @@
 #include "report_model.hpp"
 
 #include "devmem/scan/fingerprint.hpp"
+#include "devmem/scan/fixes.hpp"
 #include "rule_docs.hpp"
 
 #include <fmt/format.h>
@@ -164,6 +165,27 @@ std::string event_text(const RuntimeEvent& event) {
     return fmt::format("{}:{}: pid {} {} {} {} at {}: {}{}", event.log, event.line, event.pid,
                        event.exe, event.op, event.path, extent_text(event), event.result,
                        event.detail.empty() ? "" : fmt::format(" ({})", event.detail));
+}
+
+ProposedDiff proposed_diff(const Finding& finding, const fs::path& root) {
+    if (finding.edits.empty()) {
+        return {};
+    }
+    try {
+        return {render_unified_diff(finding.edits, root), {}};
+    } catch (const FixError& error) {
+        return {{}, error.what()};
+    }
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        lines.push_back(text.substr(0, end));
+        text = end == std::string_view::npos ? "" : text.substr(end + 1);
+    }
+    return lines;
 }
 
 std::string_view match_text(RuntimeMatch match) {

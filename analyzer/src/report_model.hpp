@@ -69,6 +69,17 @@ std::string findings_count_text(const Report& report, const std::vector<std::siz
 // 0x0-0xfffff: served".
 std::string event_text(const RuntimeEvent& event);
 
+// A finding's proposed change as a unified diff from the report's root (empty when the finding has
+// no edits), or why it cannot be rendered (a file gone or changed since the analysis).
+struct ProposedDiff {
+    std::string diff;
+    std::string problem;
+};
+ProposedDiff proposed_diff(const Finding& finding, const std::filesystem::path& root);
+
+// The lines of a text, without their line ends.
+std::vector<std::string_view> split_lines(std::string_view text);
+
 // "seen executing" / "possibly seen executing".
 std::string_view match_text(RuntimeMatch match);
 

@@ -197,3 +197,38 @@ TEST_CASE("devmem-scan --format html and markdown write the report from the comm
         CHECK_THAT(run.out, Catch::Contains("Program tool"));
     }
 }
+
+TEST_CASE("the refactoring reports show a finding's edits as a unified diff") {
+    TemporaryDirectory directory;
+    const std::string source = "int main(void) {\n\tfd = open(\"/dev/mem\", O_RDONLY);\n}\n";
+    const auto file = directory.write("tool/main.c", source).string();
+    const std::string call = "open(\"/dev/mem\", O_RDONLY)";
+    Report report;
+    report.root = directory.path();
+    auto finding = finding_at(file, 2, "DM001", Severity::warning, Servability::not_servable);
+    finding.edits = {{file, static_cast<unsigned>(source.find(call)),
+                      static_cast<unsigned>(call.size()),
+                      "devmem_compat_open_tables(DEVMEM_COMPAT_SMBIOS)", 0}};
+    auto advice_only = finding_at(file, 2, "DM004", Severity::error, Servability::not_servable);
+    auto stale = finding;
+    stale.edits.front().file = (directory.path() / "gone.c").string();
+    report.findings = {finding, advice_only, stale};
+
+    const auto markdown = render(report, OutputFormat::markdown);
+    CHECK_THAT(markdown, Catch::Contains("Proposed diff:\n\n```diff\ndiff --git a/tool/main.c "
+                                         "b/tool/main.c\n--- a/tool/main.c\n+++ b/tool/main.c\n"));
+    CHECK_THAT(markdown, Catch::Contains("\n-        fd = open(\"/dev/mem\", O_RDONLY);\n"
+                                         "+        fd = devmem_compat_open_tables("
+                                         "DEVMEM_COMPAT_SMBIOS);\n"));
+    CHECK_THAT(markdown, Catch::Contains("Proposed diff: none; no mechanical rewrite applies."));
+    CHECK_THAT(markdown, Catch::Contains("Proposed diff: cannot be shown: "));
+
+    const auto html = render(report, OutputFormat::html);
+    CHECK_THAT(html, Catch::Contains("<summary>Proposed diff (+1 -1)</summary>"));
+    CHECK_THAT(html, Catch::Contains("<span class=\"removed\">-\tfd = open(&quot;/dev/mem&quot;, "
+                                     "O_RDONLY);</span>"));
+    CHECK_THAT(html, Catch::Contains("<span class=\"added\">+\tfd = devmem_compat_open_tables("
+                                     "DEVMEM_COMPAT_SMBIOS);</span>"));
+    CHECK(occurrences(html, "Proposed diff: none") == 1);
+    CHECK(occurrences(html, "Proposed diff: cannot be shown: ") == 1);
+}
