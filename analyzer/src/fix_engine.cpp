@@ -25,11 +25,16 @@ using CallKey = std::pair<SourceLocation, std::string>; // where, and the callee
 std::map<CallKey, CallInProgram> calls_at_findings(const DataFlow& flow,
                                                    const std::vector<Finding>& findings) {
     std::set<SourceLocation> wanted;
+    std::set<std::string> wanted_files;
     for (const auto& finding : findings) {
         wanted.insert(finding.location);
+        wanted_files.insert(finding.location.file);
     }
     std::map<CallKey, CallInProgram> calls;
     for (const auto& entry : flow.program().functions()) {
+        if (!wanted_files.contains(location_of(entry.second.cursor).file)) {
+            continue;
+        }
         const auto& id = entry.first;
         visit_descendants(entry.second.cursor, [&](CXCursor cursor) {
             if (clang_getCursorKind(cursor) != CXCursor_CallExpr) {
