@@ -62,7 +62,7 @@ int image_memfd() {
 int reopen(int memfd, int flags) {
     char path[32];
     (void)snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
-    int fd = open(path, flags & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK | O_SYNC | O_DSYNC));
+    int fd = open(path, devmem_reopen_flags(flags));
     if (fd < 0 && errno == ENOENT && ((flags & O_CLOEXEC) || fcntl(memfd, F_SETFD, 0) == 0))
         return memfd;
     close(memfd);

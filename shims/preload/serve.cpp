@@ -12,8 +12,7 @@ namespace {
 // Reopening through /proc gives the new descriptor its own offset, as a fresh open of the
 // device has. Without /proc a duplicate (sharing the offset) is better than failing.
 int reopen(int fd, int flags) {
-    int kept = flags & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK | O_SYNC | O_DSYNC);
-    int served = DEVMEM_NEXT(open)(ProcFdPath(fd).text, kept);
+    int served = DEVMEM_NEXT(open)(ProcFdPath(fd).text, devmem_reopen_flags(flags));
     if (served < 0 && errno == ENOENT)
         served = fcntl(fd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
     return served;

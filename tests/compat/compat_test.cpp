@@ -181,6 +181,15 @@ TEST_CASE("caller errors get the kernel's errno, other paths go to open(2)") {
     CHECK(errno == ENOTDIR);
     CHECK(devmem_compat_open("/dev/mem", O_RDWR | O_CREAT | O_EXCL) == -1);
     CHECK(errno == EEXIST);
+    int path_only = devmem_compat_open("/dev/mem", O_PATH | O_CLOEXEC);
+    REQUIRE(path_only >= 0);
+    char byte;
+    CHECK(read(path_only, &byte, 1) == -1);
+    CHECK(errno == EBADF);
+    close(path_only);
+    int no_follow = devmem_compat_open("/dev/mem", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    CHECK(no_follow >= 0);
+    close(no_follow);
     CHECK(devmem_compat_open("/nonexistent/file", O_RDONLY) == -1);
     CHECK(errno == ENOENT);
     int null_device = devmem_compat_open("/dev/null", O_RDONLY);

@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -218,6 +219,57 @@ int caller_errors(const Args&) {
     return 0;
 }
 
+// An open of /dev/mem with unusual flags, then what a read, an fstat and a mapping of it give.
+std::string flags_result(int flags) {
+    int fd = open("/dev/mem", flags);
+    if (fd < 0)
+        return std::string("errno=") + strerrorname_np(errno);
+    char anchor[5] = {};
+    std::string result = pread(fd, anchor, 4, 0xF0000) == 4
+                             ? std::string("anchor=") + anchor
+                             : std::string("read=") + strerrorname_np(errno);
+    struct stat st;
+    result += fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) ? " chr" : " not-chr";
+    void* p = mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0xF0000);
+    result += p == MAP_FAILED ? std::string(" mmap=") + strerrorname_np(errno) : " mmap=ok";
+    if (p != MAP_FAILED)
+        munmap(p, 4096);
+    close(fd);
+    return result;
+}
+
+// One mapping of the image with the given protection, flags, offset and length: its first two
+// bytes, or the errno.
+std::string map_result(int prot, int flags, off_t offset, size_t length) {
+    int fd = open("/dev/mem", O_RDONLY);
+    void* p = mmap(nullptr, length, prot, flags, fd, offset);
+    close(fd);
+    if (p == MAP_FAILED)
+        return std::string("errno=") + strerrorname_np(errno);
+    char bytes[16];
+    const unsigned char* mapped = static_cast<const unsigned char*>(p);
+    (void)std::snprintf(bytes, sizeof bytes, "bytes=%02x%02x", mapped[0], mapped[1]);
+    std::string result = bytes;
+    munmap(p, length);
+    return result;
+}
+
+// Flags a caller may pass on /dev/mem: the kernel's answer for each, never a crash.
+int caller_flags(const Args&) {
+    int before = other_descriptors();
+    report("wronly", flags_result(O_WRONLY));
+    report("path", flags_result(O_PATH));
+    report("nofollow", flags_result(O_RDONLY | O_NOFOLLOW));
+    report("trunc", flags_result(O_RDWR | O_TRUNC));
+    report("noctty-sync", flags_result(O_RDONLY | O_NOCTTY | O_SYNC));
+    report("map-exec", map_result(PROT_READ | PROT_EXEC, MAP_SHARED, 0xF0000, 4096));
+    report("map-no-type", map_result(PROT_READ, 0, 0xF0000, 4096));
+    report("map-unaligned", map_result(PROT_READ, MAP_SHARED, 0xF0010, 4096));
+    report("map-empty", map_result(PROT_READ, MAP_SHARED, 0xF0000, 0));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
 // Opens until told to stop: fault_test.cpp changes the firmware directory underneath.
 int plain_open(const Args&) {
     int before = other_descriptors();
@@ -233,6 +285,7 @@ constexpr probe::Command commands[] = {
     {"fork-race", 1, fork_race},
     {"signal", 1, signal_during_open},
     {"caller-errors", 0, caller_errors},
+    {"caller-flags", 0, caller_flags},
     {"open", 0, plain_open},
 };
 

@@ -236,3 +236,17 @@ TEST_CASE("caller errors get the kernel's errno, never a crash, and the image st
     CHECK(has(text, "still-served anchor=_SM_"));
     CHECK(has(text, "leaked=0"));
 }
+
+TEST_CASE("unusual open flags and mappings get the kernel's answer, never a crash") {
+    std::string text = run_probe({"caller-flags"});
+    CHECK(has(text, "wronly read=EBADF chr mmap=EACCES"));
+    CHECK(has(text, "path read=EBADF chr mmap=EBADF"));
+    CHECK(has(text, "nofollow anchor=_SM_ chr mmap=ok"));
+    CHECK(has(text, "trunc anchor=_SM_ chr mmap=ok"));
+    CHECK(has(text, "noctty-sync anchor=_SM_ chr mmap=ok"));
+    CHECK(has(text, "map-exec bytes=5f53")); // "_S"
+    CHECK(has(text, "map-no-type errno=EINVAL"));
+    CHECK(has(text, "map-unaligned errno=EINVAL"));
+    CHECK(has(text, "map-empty errno=EINVAL"));
+    CHECK(has(text, "leaked=0"));
+}

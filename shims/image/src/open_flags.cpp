@@ -12,3 +12,7 @@ extern "C" int devmem_open_flags_error(int flags) {
         return EEXIST;
     return 0;
 }
+
+extern "C" int devmem_reopen_flags(int flags) {
+    return flags & (O_ACCMODE | O_PATH | O_CLOEXEC | O_NONBLOCK | O_SYNC | O_DSYNC);
+}

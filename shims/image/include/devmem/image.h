@@ -203,6 +203,12 @@ enum devmem_status devmem_fill_sealed_memfd(int fd, const void* bytes, size_t si
  * gets for /dev/mem whether or not it is served. */
 int devmem_open_flags_error(int flags);
 
+/* The flags of a caller's open of /dev/mem that a reopen of the image through /proc/self/fd
+ * keeps: the access mode, O_PATH (a path-only descriptor, as the device's would be), O_CLOEXEC,
+ * O_NONBLOCK, O_SYNC and O_DSYNC. The rest mean nothing to a device, and O_NOFOLLOW would
+ * refuse the /proc link. */
+int devmem_reopen_flags(int flags);
+
 #ifdef __cplusplus
 }
 #endif
