@@ -92,7 +92,7 @@ po::options_description describe(Options& options) {
     add("test-rules", po::bool_switch(&options.test_rules),
         "run every rewrite rule's examples and exit (0: all pass, 1: failures)");
     add("runtime-log", po::value(&options.runtime_logs)->composing()->value_name("FILE"),
-        "merge a devmem-shim audit log into the markdown or html report (repeatable)");
+        "merge a devmem-shim audit log into the markdown, html or json report (repeatable)");
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
         "parse N files at a time (default 0: every core)");
     add("extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
@@ -320,8 +320,8 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
         return exit_usage;
     }
     if (!options.runtime_logs.empty() && *format != OutputFormat::markdown &&
-        *format != OutputFormat::html) {
-        err << "devmem-scan: error: --runtime-log needs --format markdown or html\n";
+        *format != OutputFormat::html && *format != OutputFormat::json) {
+        err << "devmem-scan: error: --runtime-log needs --format markdown, html or json\n";
         return exit_usage;
     }
     try {

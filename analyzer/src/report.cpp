@@ -89,9 +89,23 @@ nlohmann::json location_json(const SourceLocation& location) {
     return {{"file", location.file}, {"line", location.line}, {"column", location.column}};
 }
 
-void write_json(std::ostream& out, const Report& report) {
+nlohmann::json event_json(const RuntimeEvent& event) {
+    nlohmann::json entry = {{"log", event.log},       {"line", event.line},
+                            {"pid", event.pid},       {"exe", event.exe},
+                            {"op", event.op},         {"path", event.path},
+                            {"offset", event.offset}, {"length", event.length},
+                            {"region", event.region}, {"result", event.result}};
+    if (!event.detail.empty()) {
+        entry["detail"] = event.detail;
+    }
+    return entry;
+}
+
+// With runtime logs: per finding the records it explains, and the records nothing explains.
+void write_json(std::ostream& out, const Report& report, const RuntimeMerge& runtime) {
     auto findings = nlohmann::json::array();
-    for (const auto& finding : report.findings) {
+    for (std::size_t index = 0; index < report.findings.size(); ++index) {
+        const auto& finding = report.findings[index];
         auto trace = nlohmann::json::array();
         for (const auto& step : finding.trace) {
             auto note = location_json(step.location);
@@ -112,6 +126,15 @@ void write_json(std::ostream& out, const Report& report) {
             {"confidence", to_string(finding.confidence)},
             {"trace", std::move(trace)},
         });
+        if (!runtime.empty()) {
+            auto seen = nlohmann::json::array();
+            for (const auto& [event, match] : runtime.activity[index]) {
+                auto entry = event_json(runtime.events[event]);
+                entry["match"] = match == RuntimeMatch::matched ? "matched" : "possible";
+                seen.push_back(std::move(entry));
+            }
+            findings.back()["runtime"] = std::move(seen);
+        }
     }
     auto notes = nlohmann::json::array();
     for (const auto& note : report.notes) {
@@ -123,6 +146,20 @@ void write_json(std::ostream& out, const Report& report) {
                                {"version", DEVMEM_VERSION},
                                {"findings", std::move(findings)},
                                {"notes", std::move(notes)}};
+    if (!runtime.empty()) {
+        auto logs = nlohmann::json::array();
+        for (const auto& log : runtime.logs) {
+            logs.push_back(log.string());
+        }
+        auto unexplained = nlohmann::json::array();
+        for (const auto event : runtime.unexplained) {
+            unexplained.push_back(event_json(runtime.events[event]));
+        }
+        document["runtime"] = {{"logs", std::move(logs)},
+                               {"records", runtime.events.size()},
+                               {"unexplained", std::move(unexplained)},
+                               {"firmware_table_reads", runtime.firmware_table_reads}};
+    }
     out << detail::dump_json(document) << '\n';
 }
 
@@ -241,7 +278,7 @@ void write_report(std::ostream& out, const Report& report, OutputFormat format,
         write_text(out, report);
         break;
     case OutputFormat::json:
-        write_json(out, report);
+        write_json(out, report, runtime);
         break;
     case OutputFormat::sarif:
         detail::write_sarif(out, report);

@@ -371,10 +371,12 @@ void write_html(std::ostream& out, const Report& report, const RuntimeMerge& run
     if (!runtime.empty()) {
         const auto seen = std::ranges::count_if(
             runtime.activity, [](const auto& activity) { return !activity.empty(); });
-        out << "<p>Runtime logs: " << runtime.logs.size() << " with " << runtime.events.size()
-            << " records; " << seen << " findings seen executing, "
-            << "<a href=\"#unexplained\">" << runtime.unexplained.size()
-            << " accesses unexplained</a>.</p>\n";
+        out << "<p>Runtime logs: " << runtime.logs.size() << " with "
+            << counted(runtime.events.size(), "record") << "; "
+            << counted(static_cast<std::size_t>(seen), "finding") << " seen executing, "
+            << "<a href=\"#unexplained\">"
+            << counted(runtime.unexplained.size(), "access", "accesses")
+            << " unexplained</a>.</p>\n";
     }
     if (!report.notes.empty()) {
         out << "<ul class=\"notes\">";

@@ -317,9 +317,10 @@ void write_document(std::ostream& out, const Report& report, const RuntimeMerge&
     if (!runtime.empty()) {
         const auto seen = std::ranges::count_if(
             runtime.activity, [](const auto& activity) { return !activity.empty(); });
-        out << "Runtime logs: " << runtime.logs.size() << " with " << runtime.events.size()
-            << " records; " << seen << " findings seen executing, " << runtime.unexplained.size()
-            << " accesses unexplained.\n";
+        out << "Runtime logs: " << runtime.logs.size() << " with "
+            << counted(runtime.events.size(), "record") << "; "
+            << counted(static_cast<std::size_t>(seen), "finding") << " seen executing, "
+            << counted(runtime.unexplained.size(), "access", "accesses") << " unexplained.\n";
     }
     out << '\n';
     for (const auto& note : report.notes) {

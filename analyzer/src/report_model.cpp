@@ -147,18 +147,23 @@ std::string expand_tabs(std::string_view line) {
     return expanded;
 }
 
+std::string counted(std::size_t count, std::string_view noun, std::string_view plural) {
+    if (count == 1) {
+        return fmt::format("1 {}", noun);
+    }
+    return plural.empty() ? fmt::format("{} {}s", count, noun)
+                          : fmt::format("{} {}", count, plural);
+}
+
 std::string findings_count_text(const Report& report, const std::vector<std::size_t>& findings) {
     std::array<std::size_t, 3> by_severity{};
     for (const auto index : findings) {
         ++by_severity[static_cast<std::size_t>(report.findings[index].severity)];
     }
-    const auto plural = [](std::size_t count, std::string_view noun) {
-        return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-    };
-    return fmt::format("{} ({}, {}, {})", plural(findings.size(), "finding"),
-                       plural(by_severity[static_cast<std::size_t>(Severity::error)], "error"),
-                       plural(by_severity[static_cast<std::size_t>(Severity::warning)], "warning"),
-                       plural(by_severity[static_cast<std::size_t>(Severity::note)], "note"));
+    return fmt::format("{} ({}, {}, {})", counted(findings.size(), "finding"),
+                       counted(by_severity[static_cast<std::size_t>(Severity::error)], "error"),
+                       counted(by_severity[static_cast<std::size_t>(Severity::warning)], "warning"),
+                       counted(by_severity[static_cast<std::size_t>(Severity::note)], "note"));
 }
 
 std::string event_text(const RuntimeEvent& event) {

@@ -62,6 +62,9 @@ std::string range_text(const Finding& finding);
 // Tabs expanded to the next multiple of 8 columns: excerpts line up the way an editor shows them.
 std::string expand_tabs(std::string_view line);
 
+// "1 finding", "2 findings"; `plural` when it is not the noun and an s.
+std::string counted(std::size_t count, std::string_view noun, std::string_view plural = {});
+
 // "12 findings (1 error, 10 warnings, 1 note)".
 std::string findings_count_text(const Report& report, const std::vector<std::size_t>& findings);
 

@@ -27,7 +27,7 @@ status=0
 
 grep -q "seen executing: $log:1: pid [0-9]* $workdir/biosdate fopen /dev/mem at 0x0-" "$report" ||
   fail "the fopen of /dev/mem is not shown at its DM001 finding"
-grep -q "1 findings seen executing, <a href=\"#unexplained\">[1-9][0-9]* accesses unexplained" \
+grep -q "1 finding seen executing, <a href=\"#unexplained\">[1-9][0-9]* accesses unexplained" \
   "$report" ||
   fail "the totals do not say one finding seen and dmidecode's accesses unexplained"
 sed -n '/id="unexplained"/,$p' "$report" | grep -q "/dmidecode open /dev/mem" ||

@@ -5,6 +5,7 @@
 #include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
@@ -126,7 +127,7 @@ TEST_CASE("the reports show what ran and what nothing explains") {
         std::ostringstream out;
         write_report(out, report, format, merge);
         const auto text = out.str();
-        CHECK_THAT(text, Catch::Contains("1 findings seen executing, "));
+        CHECK_THAT(text, Catch::Contains("1 finding seen executing, "));
         CHECK_THAT(text, Catch::Contains("seen executing: audit.jsonl:0: pid 7 smbios-reader open "
                                          "/dev/mem at 0x0-0x100fff: served"));
         CHECK_THAT(text, Catch::Contains("Runtime accesses no finding explains"));
@@ -180,7 +181,7 @@ TEST_CASE(
     CHECK(bad_run.status == 2);
     CHECK(bad_run.err == "devmem-scan: error: " + bad.string() +
                              ":1: field 'pid' is missing or not a non-negative integer\n");
-    CHECK(scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "json", "--runtime-log",
+    CHECK(scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "sarif", "--runtime-log",
                 bad.string(), source.string()})
               .status == 2);
 
@@ -192,5 +193,38 @@ TEST_CASE(
         scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "markdown", "--root",
               directory.path().string(), "--runtime-log", log.string(), source.string()});
     CHECK(run.status == 1);
-    CHECK_THAT(run.out, Catch::Contains("1 findings seen executing, 0 accesses unexplained"));
+    CHECK_THAT(run.out, Catch::Contains("1 finding seen executing, 0 accesses unexplained"));
+}
+
+TEST_CASE("the JSON report carries the runtime records per finding and the unexplained ones") {
+    TemporaryDirectory directory;
+    const auto source = directory.write(
+        "tool/main.c", "#include <fcntl.h>\nint main(void) { return open(\"/dev/mem\", 0); }\n");
+    const auto log = directory.write(
+        "run.jsonl", "{\"pid\":9,\"exe\":\"/tmp/tool\",\"op\":\"open\",\"path\":\"/dev/mem\","
+                     "\"offset\":0,\"length\":4096,\"region\":\"physical-memory\","
+                     "\"result\":\"served\"}\n"
+                     "{\"pid\":10,\"exe\":\"/tmp/other\",\"op\":\"open\",\"path\":\"/dev/mem\","
+                     "\"offset\":0,\"length\":0,\"region\":\"physical-memory\","
+                     "\"result\":\"denied\",\"detail\":\"no image\"}\n");
+    const auto run =
+        scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "json", "--root",
+              directory.path().string(), "--runtime-log", log.string(), source.string()});
+    CHECK(run.status == 1);
+    const auto json = nlohmann::json::parse(run.out);
+    const auto& seen = json.at("findings").at(0).at("runtime");
+    REQUIRE(seen.size() == 1);
+    CHECK(seen.at(0).at("match") == "matched");
+    CHECK(seen.at(0).at("exe") == "/tmp/tool");
+    CHECK(seen.at(0).at("line") == 1);
+    const auto& runtime = json.at("runtime");
+    CHECK(runtime.at("records") == 2);
+    REQUIRE(runtime.at("unexplained").size() == 1);
+    CHECK(runtime.at("unexplained").at(0).at("exe") == "/tmp/other");
+    CHECK(runtime.at("unexplained").at(0).at("detail") == "no image");
+
+    const auto without = nlohmann::json::parse(
+        scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "json", source.string()}).out);
+    CHECK_FALSE(without.contains("runtime"));
+    CHECK_FALSE(without.at("findings").at(0).contains("runtime"));
 }
