@@ -100,6 +100,8 @@ TEST_CASE("placeholders are bound to the arguments as written, macros and all") 
     REQUIRE(finding.edits.size() == 2);
     CHECK(finding.edits[0].length == 0);
     CHECK(finding.edits[0].replacement == "devmem_compat_");
+    // --fix compares this with the file on disk before writing.
+    CHECK(finding.edits[0].analyzed_hash == content_hash(read(fixed.directory.path() / "m.c")));
 }
 
 TEST_CASE("the callee and the whole argument list are placeholders too") {
