@@ -78,13 +78,34 @@ std::string escaped(std::string_view text) {
 }
 
 // The rule pages' inline Markdown: `code` spans, the rest as text.
+// A link of a rule page as its text: its target is relative to docs/rules/, which the report's
+// reader does not have beside it, and the report links nowhere outside itself.
+std::string link_text_only(std::string_view text) {
+    std::string out;
+    while (!text.empty()) {
+        const auto open = text.find('[');
+        const auto middle = text.find("](", open);
+        const auto close = text.find(')', middle);
+        if (open == std::string_view::npos || middle == std::string_view::npos ||
+            close == std::string_view::npos) {
+            break;
+        }
+        out.append(text.substr(0, open));
+        out.append(text.substr(open + 1, middle - open - 1));
+        text = text.substr(close + 1);
+    }
+    out.append(text);
+    return out;
+}
+
 std::string inline_markdown(std::string_view text) {
     std::string out;
     bool in_code = false;
     for (std::size_t start = 0; start <= text.size();) {
         const auto tick = std::min(text.find('`', start), text.size());
-        const auto piece = escaped(text.substr(start, tick - start));
-        out += in_code ? fmt::format("<code>{}</code>", piece) : piece;
+        const auto piece = text.substr(start, tick - start);
+        out += in_code ? fmt::format("<code>{}</code>", escaped(piece))
+                       : escaped(link_text_only(piece));
         in_code = !in_code;
         start = tick + 1;
     }

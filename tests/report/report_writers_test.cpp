@@ -232,3 +232,17 @@ TEST_CASE("the refactoring reports show a finding's edits as a unified diff") {
     CHECK(occurrences(html, "Proposed diff: none") == 1);
     CHECK(occurrences(html, "Proposed diff: cannot be shown: ") == 1);
 }
+
+TEST_CASE("the html report shows the rule pages' links as their text") {
+    TemporaryDirectory directory;
+    const auto file = directory.write("o.c", "fd = open(\"/dev/mem\", 0);\n").string();
+    Report report;
+    report.root = directory.path();
+    report.findings = {finding_at(file, 1, "DM001", Severity::warning, Servability::not_servable)};
+    const auto html = render(report, OutputFormat::html);
+    // DM001's page links to the rewrite rules' guide.
+    CHECK(devmem::scan::detail::rule_page_section("DM001",
+                                                  devmem::scan::detail::how_to_migrate_heading)
+              .find("](") != std::string_view::npos);
+    CHECK(html.find("](") == std::string::npos);
+}
