@@ -5,6 +5,7 @@
 #include "devmem/scan/device_path.hpp"
 #include "fact_extraction.hpp"
 #include "fix_engine.hpp"
+#include "large_stack.hpp"
 #include "lexical_scan.hpp"
 #include "libclang_support.hpp"
 #include "prefilter.hpp"
@@ -141,8 +142,10 @@ void check_toolchain(const AnalyzerOptions& options) {
     }
 }
 
-Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
-                       const std::vector<RewriteRule>& rewrite_rules) {
+namespace {
+
+Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
+               const std::vector<RewriteRule>& rewrite_rules) {
     Report report;
     detail::Program program(options);
     const detail::Prefilter prefilter(jobs);
@@ -183,6 +186,17 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
     });
     report.findings.erase(std::unique(report.findings.begin(), report.findings.end(), same_finding),
                           report.findings.end());
+    return report;
+}
+
+} // namespace
+
+Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
+                       const std::vector<RewriteRule>& rewrite_rules) {
+    // The AST walks recurse as deep as the parser could: the same deep stack.
+    Report report;
+    detail::run_with_stack(detail::deep_stack_bytes,
+                           [&] { report = analyze(jobs, options, rewrite_rules); });
     return report;
 }
 

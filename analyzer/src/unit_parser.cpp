@@ -1,5 +1,6 @@
 #include "unit_parser.hpp"
 
+#include "large_stack.hpp"
 #include "libclang_support.hpp"
 #include "program.hpp"
 
@@ -258,13 +259,20 @@ private:
     std::vector<std::string> declarations_;
 };
 
+// libclang parses on a thread of its own with an 8 MiB stack unless told not to; told so before
+// main() runs (no other thread can be reading the environment then), it parses on the caller's
+// thread, which parse() gives a deep stack.
+[[maybe_unused]] const bool libclang_on_caller_thread = setenv("LIBCLANG_NOTHREADS", "1", 0) == 0;
+
 CXTranslationUnit parse(CXIndex index, const CompileJob& job,
                         const std::vector<std::string>& arguments, CXErrorCode& status) {
     const auto argv = c_strings(arguments);
     CXTranslationUnit unit = nullptr;
-    status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
-                                         static_cast<int>(argv.size()), nullptr, 0, parse_options,
-                                         &unit);
+    run_with_stack(deep_stack_bytes, [&] {
+        status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
+                                             static_cast<int>(argv.size()), nullptr, 0,
+                                             parse_options, &unit);
+    });
     if (status != CXError_Success) {
         unit = nullptr;
     }

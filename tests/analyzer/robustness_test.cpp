@@ -244,13 +244,18 @@ TEST_CASE("deeply nested macros and expressions stay bounded") {
         macros += fmt::format("#define M{} M{}\n", i, i - 1);
     }
     macros += fmt::format("int probe(void) {{ return open(M{}, O_RDONLY); }}\n", macro_depth - 1);
-    // A 10 000-term sum is an AST that deep (clang's own parser overflows its 8 MiB stack near
-    // 70 000); clang's bracket limit (256) stops deep parentheses with an error.
+    // ASTs that deep: on an 8 MiB stack clang's own parser overflows on both (near a 70 000-term
+    // sum, before a 6 000-deep unary chain). Clang's bracket limit (256) stops deep parentheses
+    // with an error.
     std::string sum = "int total(void) { return 0";
-    for (int i = 0; i < 10000; ++i) {
+    for (int i = 0; i < 100000; ++i) {
         sum += "+1";
     }
-    sum += "; }\n";
+    sum += "; }\nint negated(int a) { return ";
+    for (int i = 0; i < 6000; ++i) {
+        sum += "- ";
+    }
+    sum += "a; }\n";
     std::string parentheses = "int nested(void) { return " + std::string(2000, '(') + "1" +
                               std::string(2000, ')') + "; }\n";
     const auto source = directory.write("deep.c", macros + sum + parentheses);
