@@ -221,7 +221,9 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
     return std::nullopt;
 }
 
-void write_summary(std::ostream& out, const Report& report) {
+// Buffered like the text report, so that file names that are not UTF-8 can be replaced.
+void write_summary(std::ostream& valid_out, const Report& report) {
+    std::ostringstream out;
     constexpr std::size_t files_shown = 10;
     std::map<Severity, std::size_t> by_severity;
     std::map<std::string, std::size_t> by_rule;
@@ -259,6 +261,7 @@ void write_summary(std::ostream& out, const Report& report) {
                            notes[NoteKind::incomplete_analysis],
                            notes[NoteKind::unused_suppression], notes[NoteKind::stale_baseline]);
     }
+    valid_out << detail::to_valid_utf8(out.str());
 }
 
 bool analysis_incomplete(const Report& report) {

@@ -217,6 +217,9 @@ TEST_CASE("a file name that is not UTF-8 is replaced in JSON and percent-encoded
         nlohmann::json::parse(sarif.out)["runs"][0]["results"][0]["locations"][0]
                                         ["physicalLocation"]["artifactLocation"]["uri"];
     CHECK(uri == "bad-%FF%FE-%E9.c");
+    const auto summary = run_scanner(directory, {"--summary", source.string()});
+    CHECK_THAT(summary.err, Catch::Contains("bad-\xef\xbf\xbd\xef\xbf\xbd-\xef\xbf\xbd.c"));
+    CHECK(is_valid_utf8(summary.err));
 }
 
 TEST_CASE("a 10 MB line is parsed in bounded time and memory, and its snippet is cut") {
