@@ -11,11 +11,15 @@
 
 #include <devmem/version.hpp>
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
+#include <limits>
 #include <map>
 
 namespace devmem::scan {
@@ -47,6 +51,11 @@ struct Options {
     std::string export_fixes;
     bool test_rules = false;
     std::vector<std::string> runtime_logs;
+    bool no_progress = false;
+    std::string cache_dir;
+    // Signed, so that a negative limit is refused rather than wrapped around.
+    std::int64_t tu_timeout = 120;
+    std::int64_t tu_memory_limit = 4096;
     AnalyzerOptions analyzer;
 };
 
@@ -95,6 +104,15 @@ po::options_description describe(Options& options) {
         "merge a devmem-shim audit log into the markdown, html or json report (repeatable)");
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
         "parse N files at a time (default 0: every core)");
+    add("cache-dir", po::value(&options.cache_dir)->value_name("DIR"),
+        "keep parsed files in DIR, so that a re-run parses only what changed");
+    add("tu-timeout", po::value(&options.tu_timeout)->value_name("SECONDS"),
+        "give up on a file whose parsing takes longer (default 120; 0: no limit)");
+    add("tu-memory-limit", po::value(&options.tu_memory_limit)->value_name("MIB"),
+        "give up on a file whose parser needs more memory (default 4096; 0: no limit); with "
+        "both limits 0, files are parsed in-process");
+    add("no-progress", po::bool_switch(&options.no_progress),
+        "no progress line on standard error even when it is a terminal");
     add("extra-arg", po::value(&options.analyzer.extra_arguments)->composing()->value_name("ARG"),
         "pass ARG to the parser (repeatable)");
     add("resource-dir", po::value(&options.analyzer.resource_dir)->value_name("DIR"),
@@ -200,6 +218,24 @@ void apply_suppressions(Report& report, const Options& options, const Policy& po
     if (!options.overrides.empty() || fs::exists(overrides_file)) {
         apply_overrides(report, load_overrides(overrides_file));
     }
+}
+
+void set_parse_limits(Options& options) {
+    for (const auto& [name, value] : {std::pair{"--tu-timeout", options.tu_timeout},
+                                      std::pair{"--tu-memory-limit", options.tu_memory_limit}}) {
+        if (value < 0 || value > std::numeric_limits<unsigned>::max()) {
+            throw ConfigError(fmt::format("{} takes a number from 0 to {}, not {}", name,
+                                          std::numeric_limits<unsigned>::max(), value));
+        }
+    }
+    options.analyzer.tu_timeout_seconds = static_cast<unsigned>(options.tu_timeout);
+    options.analyzer.tu_memory_limit_mib = static_cast<std::uint64_t>(options.tu_memory_limit);
+    options.analyzer.cache_directory = options.cache_dir;
+}
+
+// Standard error itself, attached to a terminal: the one place a progress line belongs.
+bool is_terminal(const std::ostream& stream) {
+    return stream.rdbuf() == std::cerr.rdbuf() && ::isatty(STDERR_FILENO) != 0;
 }
 
 int exit_status(const Report& report, const Options& options, const Policy& policy) {
@@ -329,6 +365,7 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
                                                  options.runtime_logs.end());
         // Read before the analysis, so that a bad log fails fast.
         auto runtime_events = load_runtime_logs(runtime_logs);
+        set_parse_limits(options);
         const auto policy = resolve_policy(options);
         const auto rules = load_rewrite_rules(rules_directory(options));
         if (options.test_rules) {
@@ -338,6 +375,9 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
         }
         const auto jobs = select_jobs(options);
         check_toolchain(options.analyzer);
+        if (!options.no_progress && is_terminal(err)) {
+            options.analyzer.progress = &err;
+        }
         auto report = analyze_program(jobs, options.analyzer, rules);
         report.root =
             fs::absolute(options.root.empty() ? fs::current_path() : fs::path(options.root))

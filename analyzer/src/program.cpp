@@ -1,13 +1,12 @@
 #include "program.hpp"
 
 #include "libclang_support.hpp"
-#include "unit_parser.hpp"
+#include "unit_source.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
-#include <optional>
 #include <thread>
 
 namespace devmem::scan::detail {
@@ -46,29 +45,33 @@ std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerO
     return arguments;
 }
 
-Program::Program(AnalyzerOptions options) : options_(std::move(options)) {
+Program::Program(AnalyzerOptions options)
+    : options_(std::move(options)), progress_(options_.progress) {
     const unsigned threads =
         options_.jobs != 0 ? options_.jobs : std::max(1U, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i) {
         indexes_.push_back(clang_createIndex(0, 0));
     }
+    source_ = std::make_unique<UnitSource>(options_, indexes_.size());
 }
 
 void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes) {
     std::vector<ParsedUnit> parsed(jobs.size());
     std::atomic<std::size_t> next{0};
-    const auto parse_some = [&](CXIndex index) {
+    progress_.expect(jobs.size());
+    const auto parse_some = [&](std::size_t slot) {
         for (auto i = next++; i < jobs.size(); i = next++) {
-            parsed[i] = parse_unit(index, jobs[i], options_);
+            parsed[i] = source_->obtain(slot, indexes_[slot], jobs[i]);
+            progress_.advance();
         }
     };
     {
         const auto thread_count = std::min(indexes_.size(), jobs.size());
         std::vector<std::jthread> threads;
-        for (std::size_t t = 1; t < thread_count; ++t) {
-            threads.emplace_back(parse_some, indexes_[t]);
+        for (std::size_t slot = 1; slot < thread_count; ++slot) {
+            threads.emplace_back(parse_some, slot);
         }
-        parse_some(indexes_.front());
+        parse_some(0);
     }
     // Indexing is cheap and fills shared maps, so it stays on this thread, in job order.
     for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -86,6 +89,7 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
 }
 
 Program::~Program() {
+    source_.reset();
     for (const auto& unit : units_) {
         clang_disposeTranslationUnit(unit.unit);
     }

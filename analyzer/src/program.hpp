@@ -5,10 +5,12 @@
 
 #include "devmem/scan/analyzer.hpp"
 #include "devmem/scan/finding.hpp"
+#include "progress.hpp"
 
 #include <clang-c/Index.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ struct FunctionDefinition {
     std::string name;
     Confidence confidence = Confidence::high;
 };
+
+class UnitSource;
 
 struct TranslationUnit {
     CXTranslationUnit unit = nullptr;
@@ -67,6 +71,8 @@ private:
     AnalyzerOptions options_;
     // One index per parsing thread: libclang does not share one between threads.
     std::vector<CXIndex> indexes_;
+    std::unique_ptr<UnitSource> source_;
+    ProgressMeter progress_;
     std::vector<TranslationUnit> units_;
     std::vector<IncompleteFile> incomplete_files_;
     std::map<std::string, FunctionDefinition> functions_;

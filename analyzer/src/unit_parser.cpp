@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 
 namespace devmem::scan::detail {
@@ -363,16 +364,16 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     auto arguments = parser_arguments(job, options);
     arguments.emplace_back(error_limit);
     CXErrorCode status = CXError_Success;
-    StandIns stand_ins;
+    const auto stand_ins = std::make_shared<StandIns>();
     parsed.unit = parse(index, job, arguments, status);
     for (int round = 0; parsed.unit != nullptr && round < max_stand_in_rounds; ++round) {
         const auto missing = missing_names(parsed.unit);
         // Only a unit that lacks headers gets stand-ins: other errors are the code's own.
-        if ((round == 0 && missing.headers.empty()) || !stand_ins.add(missing)) {
+        if ((round == 0 && missing.headers.empty()) || !stand_ins->add(missing)) {
             break;
         }
         auto with_stand_ins = arguments;
-        const auto extra = stand_ins.arguments();
+        const auto extra = stand_ins->arguments();
         with_stand_ins.insert(with_stand_ins.end(), extra.begin(), extra.end());
         clang_disposeTranslationUnit(parsed.unit);
         parsed.unit = parse(index, job, with_stand_ins, status);
@@ -384,14 +385,15 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     }
     const auto error_text = first_error(parsed.unit);
     parsed.incomplete = !error_text.empty();
-    if (stand_ins.used()) {
+    if (stand_ins->used()) {
         parsed.confidence = Confidence::low;
-        parsed.note = RunNote{{job.file.string(), 0, 0}, stand_in_message(stand_ins, error_text)};
+        parsed.stand_ins = stand_ins;
+        parsed.note = RunNote{{job.file.string(), 0, 0}, stand_in_message(*stand_ins, error_text)};
     } else if (!error_text.empty()) {
         const auto reason =
-            stand_ins.failure().empty()
+            stand_ins->failure().empty()
                 ? std::string()
-                : fmt::format(" (no stand-ins for missing headers: {})", stand_ins.failure());
+                : fmt::format(" (no stand-ins for missing headers: {})", stand_ins->failure());
         parsed.note = RunNote{
             {job.file.string(), 0, 0},
             fmt::format("has errors{}, only what parsed is analysed and device opens are also "

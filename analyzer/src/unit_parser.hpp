@@ -10,6 +10,7 @@
 
 #include <clang-c/Index.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct ParsedUnit {
     // Errors remain, or nothing parsed: the AST may miss calls the file makes.
     bool incomplete = false;
     std::optional<RunNote> note;
+    // The stand-in headers the unit was parsed with, removed with the last reference: an AST
+    // saved from the unit can be loaded only while they exist.
+    std::shared_ptr<const void> stand_ins;
 };
 
 ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options);

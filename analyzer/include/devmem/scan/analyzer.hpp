@@ -4,7 +4,9 @@
 #include "devmem/scan/report.hpp"
 #include "devmem/scan/rewrite_rules.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,17 @@ struct AnalyzerOptions {
     std::string resource_dir; // empty: libclang's own
     // Threads that parse translation units; 0 uses every core. The report does not depend on it.
     unsigned jobs = 0;
+    // Where parsed units are kept between runs; empty: nowhere.
+    std::filesystem::path cache_directory;
+    // Per translation unit: wall-clock seconds and MiB of address space its parser may use
+    // before it is killed and the unit reported as not analysed. Units are parsed in worker
+    // processes unless both are 0.
+    unsigned tu_timeout_seconds = 120;
+    std::uint64_t tu_memory_limit_mib = 4096;
+    // The worker program; empty: found next to this one or where it was installed.
+    std::filesystem::path worker_executable;
+    // Where to draw a progress line (a terminal); null: nowhere.
+    std::ostream* progress = nullptr;
 };
 
 // Raised when libclang itself cannot work, as opposed to a project file that does not parse.

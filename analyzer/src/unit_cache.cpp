@@ -1,0 +1,206 @@
+#include "unit_cache.hpp"
+
+#include "content_hash.hpp"
+#include "devmem/scan/lint_config.hpp"
+#include "libclang_support.hpp"
+
+#include <devmem/version.hpp>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <random>
+
+namespace devmem::scan::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Raised whenever the layout of an entry changes, so that old entries are misses.
+constexpr int entry_format = 1;
+constexpr std::size_t digest_length = 32;
+
+std::optional<std::string> read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
+    const auto size = in.tellg();
+    if (!in || size < 0) {
+        return std::nullopt;
+    }
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    in.seekg(0);
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+        return std::nullopt;
+    }
+    return bytes;
+}
+
+// Written to a temporary name and renamed, so a reader sees the old entry or the new one.
+bool write_atomically(const fs::path& file, const fs::path& scratch, std::string_view bytes) {
+    {
+        std::ofstream out(scratch, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out.flush()) {
+            std::error_code ignored;
+            fs::remove(scratch, ignored);
+            return false;
+        }
+    }
+    std::error_code error;
+    fs::rename(scratch, file, error);
+    if (error) {
+        fs::remove(scratch, error);
+        return false;
+    }
+    return true;
+}
+
+const std::string& libclang_version() {
+    static const auto version = take_string(clang_getClangVersion());
+    return version;
+}
+
+// An entry file is the digest of the rest followed by the CBOR document, so that damage is
+// noticed before the decoder sees it.
+std::optional<nlohmann::json> read_entry(const fs::path& file) {
+    const auto bytes = read_file(file);
+    if (!bytes || bytes->size() < digest_length) {
+        return std::nullopt;
+    }
+    const std::string_view body = std::string_view(*bytes).substr(digest_length);
+    if (bytes->compare(0, digest_length, content_hash(body)) != 0) {
+        return std::nullopt;
+    }
+    return decode(std::vector<std::uint8_t>(body.begin(), body.end()));
+}
+
+} // namespace
+
+UnitCache::UnitCache(fs::path directory) : directory_(std::move(directory)) {
+    std::error_code error;
+    fs::create_directories(directory_, error);
+    if (error || !fs::is_directory(directory_)) {
+        throw ConfigError(fmt::format("cannot use {} as the cache directory: {}",
+                                      directory_.string(),
+                                      error ? error.message() : "not a directory"));
+    }
+}
+
+std::optional<std::string> UnitCache::key(const CompileJob& job,
+                                          const std::vector<std::string>& arguments) const {
+    const auto file = fs::absolute(job.directory / job.file);
+    const auto contents = file_hash(file);
+    if (!contents) {
+        return std::nullopt;
+    }
+    const nlohmann::json identity = {entry_format,
+                                     DEVMEM_VERSION,
+                                     libclang_version(),
+                                     file.lexically_normal().string(),
+                                     job.directory.string(),
+                                     arguments,
+                                     *contents};
+    const auto bytes = encode(identity);
+    return content_hash(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::optional<std::string> UnitCache::digest_of(const std::string& file) {
+    {
+        const std::scoped_lock lock(mutex_);
+        if (const auto known = digests_.find(file); known != digests_.end()) {
+            return known->second;
+        }
+    }
+    auto digest = file_hash(file);
+    const std::scoped_lock lock(mutex_);
+    digests_.emplace(file, digest);
+    return digest;
+}
+
+std::optional<UnitCache::Hit> UnitCache::lookup(const std::string& key) {
+    const auto entry = read_entry(directory_ / (key + ".entry"));
+    if (!entry || !entry->is_object()) {
+        return std::nullopt;
+    }
+    try {
+        if (entry->at("format") != entry_format || entry->at("analyzer") != DEVMEM_VERSION ||
+            entry->at("libclang") != libclang_version() || entry->at("key") != key) {
+            return std::nullopt;
+        }
+        Hit hit{directory_ / fs::path(entry->at("ast").get<std::string>()).filename(),
+                entry->at("record").get<ParseRecord>()};
+        const auto& digests = entry->at("digests");
+        if (digests.size() != hit.record.files.size()) {
+            return std::nullopt;
+        }
+        for (std::size_t i = 0; i < digests.size(); ++i) {
+            if (digest_of(hit.record.files[i]) != digests[i].get<std::string>()) {
+                return std::nullopt;
+            }
+        }
+        // libclang trusts an AST file; a damaged one must never reach it.
+        if (file_hash(hit.ast) != entry->at("ast_digest").get<std::string>()) {
+            return std::nullopt;
+        }
+        return hit;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+fs::path UnitCache::scratch_path() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    return directory_ / fmt::format("scratch-{:016x}", random());
+}
+
+bool UnitCache::store(const std::string& key, const fs::path& scratch, const ParseRecord& record) {
+    std::error_code error;
+    std::vector<std::string> digests;
+    std::string all_digests;
+    for (const auto& file : record.files) {
+        const auto digest = digest_of(file);
+        if (!digest) {
+            fs::remove(scratch, error);
+            return false;
+        }
+        digests.push_back(*digest);
+        all_digests += *digest;
+    }
+    const auto ast_digest = file_hash(scratch);
+    if (!ast_digest) {
+        fs::remove(scratch, error);
+        return false;
+    }
+    // Named after what it was parsed from, so an entry never points at an AST of other headers.
+    const auto ast_name = fmt::format("{}-{}.ast", key, content_hash(all_digests));
+    fs::rename(scratch, directory_ / ast_name, error);
+    if (error) {
+        fs::remove(scratch, error);
+        return false;
+    }
+    const auto entry_file = directory_ / (key + ".entry");
+    const auto previous = read_entry(entry_file);
+    const nlohmann::json entry = {{"format", entry_format},
+                                  {"analyzer", DEVMEM_VERSION},
+                                  {"libclang", libclang_version()},
+                                  {"key", key},
+                                  {"ast", ast_name},
+                                  {"ast_digest", *ast_digest},
+                                  {"record", record},
+                                  {"digests", digests}};
+    const auto body = encode(entry);
+    const std::string_view body_text(reinterpret_cast<const char*>(body.data()), body.size());
+    if (!write_atomically(entry_file, scratch_path(),
+                          content_hash(body_text) + std::string(body_text))) {
+        return false;
+    }
+    // The AST of the entry this one replaces (its headers have changed since) is dead weight.
+    if (previous && previous->is_object() && previous->contains("ast") &&
+        previous->at("ast").is_string() && previous->at("ast") != ast_name) {
+        fs::remove(directory_ / fs::path(previous->at("ast").get<std::string>()).filename(), error);
+    }
+    return true;
+}
+
+} // namespace devmem::scan::detail

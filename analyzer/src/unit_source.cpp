@@ -1,0 +1,117 @@
+#include "unit_source.hpp"
+
+#include "program.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace devmem::scan::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool limits_set(const AnalyzerOptions& options) {
+    return options.tu_timeout_seconds != 0 || options.tu_memory_limit_mib != 0;
+}
+
+fs::path make_scratch_directory() {
+    auto pattern = (fs::temp_directory_path() / "devmem-scan-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+        throw ToolchainError(fmt::format("cannot create a temporary directory in {}: {}",
+                                         fs::temp_directory_path().string(), std::strerror(errno)));
+    }
+    return pattern;
+}
+
+} // namespace
+
+UnitSource::UnitSource(const AnalyzerOptions& options, std::size_t slots) : options_(options) {
+    if (!options.cache_directory.empty()) {
+        cache_.emplace(options.cache_directory);
+    }
+    if (limits_set(options)) {
+        const auto executable = options.worker_executable.empty() ? find_worker_executable()
+                                                                  : options.worker_executable;
+        const WorkerLimits limits{std::chrono::seconds(options.tu_timeout_seconds),
+                                  options.tu_memory_limit_mib};
+        for (std::size_t i = 0; i < slots; ++i) {
+            workers_.push_back(std::make_unique<ParseWorker>(executable, limits));
+        }
+        if (!cache_) {
+            scratch_directory_ = make_scratch_directory();
+        }
+    }
+}
+
+UnitSource::~UnitSource() {
+    if (!scratch_directory_.empty()) {
+        std::error_code ignored;
+        fs::remove_all(scratch_directory_, ignored);
+    }
+}
+
+fs::path UnitSource::scratch_path() {
+    if (cache_) {
+        return cache_->scratch_path();
+    }
+    return scratch_directory_ / fmt::format("{}.ast", next_scratch_++);
+}
+
+ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob& job) {
+    std::optional<std::string> key;
+    if (cache_) {
+        key = cache_->key(job, parser_arguments(job, options_));
+        if (key) {
+            if (auto hit = cache_->lookup(*key)) {
+                if (auto* unit = load_unit(index, hit->ast)) {
+                    return unit_of(unit, hit->record, job);
+                }
+            }
+        }
+    }
+    return workers_.empty() ? parse_here(index, job, key) : parse_in_worker(slot, index, job, key);
+}
+
+ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const CompileJob& job,
+                                       const std::optional<std::string>& key) {
+    const auto ast = scratch_path();
+    const auto [record, unsaved] = workers_[slot]->parse(job, options_, ast);
+    std::error_code ignored;
+    if (!record.parsed) {
+        fs::remove(ast, ignored);
+        return unit_of(nullptr, record, job);
+    }
+    auto* unit = unsaved ? nullptr : load_unit(index, ast);
+    if (unit == nullptr) {
+        // It parsed within the limits there, so parsing it here is safe.
+        fs::remove(ast, ignored);
+        return parse_here(index, job, key);
+    }
+    if (key && !record.stand_ins) {
+        cache_->store(*key, ast, record);
+    } else {
+        fs::remove(ast, ignored);
+    }
+    return unit_of(unit, record, job);
+}
+
+ParsedUnit UnitSource::parse_here(CXIndex index, const CompileJob& job,
+                                  const std::optional<std::string>& key) {
+    auto parsed = parse_unit(index, job, options_);
+    if (key && parsed.unit != nullptr && parsed.stand_ins == nullptr) {
+        const auto ast = cache_->scratch_path();
+        if (save_unit(parsed.unit, ast)) {
+            cache_->store(*key, ast, record_of(parsed, job));
+        } else {
+            std::error_code ignored;
+            fs::remove(ast, ignored);
+        }
+    }
+    return parsed;
+}
+
+} // namespace devmem::scan::detail
