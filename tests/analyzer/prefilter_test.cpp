@@ -25,7 +25,7 @@ std::vector<std::string> selected(const TemporaryDirectory& directory,
 
 } // namespace
 
-TEST_CASE("units naming a device, a port call, an anchor or systab are kept; others are not") {
+TEST_CASE("units naming a device, a port call, an anchor or systab are kept, others are not") {
     TemporaryDirectory d;
     const auto jobs = jobs_from_paths({
         d.write("device.c", "const char *p = \"/dev/mem\";\n"),
@@ -43,17 +43,17 @@ TEST_CASE("units naming a device, a port call, an anchor or systab are kept; oth
                                                         "systab.c"});
 }
 
-TEST_CASE("a project header's device path keeps its includers; its port calls do not") {
+TEST_CASE("a project header's device path keeps its includers, its port calls do not") {
     TemporaryDirectory d;
     d.write("include/os.h", "#define DEV_MEM \"/dev/mem\"\n");
     d.write("include/io.h", "static inline unsigned char inb(unsigned short p) { return 0; }\n");
     d.write("include/outer.h", "#include <os.h>\n");
-    const auto jobs = jobs_from_paths({
-        d.write("src/direct.c", "#include \"../include/os.h\"\n"),
-        d.write("src/nested.c", "#include <outer.h>\n"),
-        d.write("src/io_only.c", "#include <io.h>\nint x;\n"),
-        d.write("src/io_user.c", "#include <io.h>\nint f(void) { return inb(0x61); }\n"),
-    });
+    d.write("src/direct.c", "#include \"../include/os.h\"\n");
+    d.write("src/nested.c", "#include <outer.h>\n");
+    d.write("src/io_only.c", "#include <io.h>\nint x;\n");
+    d.write("src/io_user.c", "#include <io.h>\nint f(void) { return inb(0x61); }\n");
+    // The directory, so that include/ is among the inferred include directories.
+    const auto jobs = jobs_from_paths({d.path()});
     CHECK(selected(d, jobs) ==
           std::vector<std::string>{"src/direct.c", "src/io_user.c", "src/nested.c"});
 }

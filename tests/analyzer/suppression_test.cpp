@@ -55,7 +55,7 @@ TEST_CASE("an inline comment for another rule silences nothing and is reported u
     CHECK_THAT(run.out, Catch::Contains("a.c:3:1: note: unused suppression: ignore[*]"));
 }
 
-TEST_CASE("ignore[*] silences every rule; a marker inside a string does not count") {
+TEST_CASE("ignore[*] silences every rule, a marker inside a string does not count") {
     TemporaryDirectory directory;
     const auto source =
         directory.write("a.c", "#include <fcntl.h>\n"

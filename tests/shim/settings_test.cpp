@@ -57,7 +57,7 @@ TEST_CASE("an ordinary process takes the fixture, the log and the mode from the 
     CHECK(std::string(settings.log) == "/tmp/log");
 }
 
-TEST_CASE("the default mode is always with a fixture and auto without; unknown means default") {
+TEST_CASE("the default mode is always with a fixture and auto without, unknown means default") {
     {
         Environment env(everything);
         CHECK(settings_for(false).mode == Mode::always);
