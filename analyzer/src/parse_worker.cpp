@@ -31,6 +31,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long an idle worker gets to exit on its own at the end of a run.
+constexpr auto idle_exit_grace = std::chrono::seconds(2);
+
 // Far beyond any real message; a larger length prefix means the stream is garbage.
 constexpr std::uint32_t message_limit = 64U << 20U;
 constexpr const char* memory_limit_option = "--memory-limit-mib";
@@ -160,7 +163,7 @@ ParseWorker::ParseWorker(fs::path executable, WorkerLimits limits)
     : executable_(std::move(executable)), limits_(limits) {}
 
 ParseWorker::~ParseWorker() {
-    stop();
+    stop(Stop::idle);
 }
 
 void ParseWorker::start() {
@@ -190,24 +193,35 @@ void ParseWorker::start() {
     socket_ = sockets[0];
 }
 
-void ParseWorker::stop() {
+void ParseWorker::stop(Stop how) {
     if (socket_ >= 0) {
         ::close(socket_);
         socket_ = -1;
     }
-    if (pid_ > 0) {
-        // Idle, it exits on end of input; a unit still being parsed is not waited for.
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
+    if (pid_ <= 0) {
+        return;
     }
+    if (how == Stop::idle) {
+        const auto deadline = Clock::now() + idle_exit_grace;
+        pid_t reaped = 0;
+        while ((reaped = ::waitpid(pid_, nullptr, WNOHANG)) == 0 && Clock::now() < deadline) {
+            ::poll(nullptr, 0, 10);
+        }
+        if (reaped == pid_) {
+            pid_ = -1;
+            return;
+        }
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
 }
 
 std::string ParseWorker::death_note() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
-    stop();
+    stop(Stop::now);
     const auto how = describe_exit(status);
     if (limits_.memory_mib == 0) {
         return fmt::format("the parser died ({})", how);
@@ -247,7 +261,7 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
     }
     const auto [status, answer] = receive_message(socket_, deadline);
     if (status == Received::timed_out) {
-        stop();
+        stop(Stop::now);
         return failed(fmt::format("parsing took longer than the {} s limit (--tu-timeout)",
                                   limits_.timeout.count()));
     }
@@ -258,12 +272,12 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
         answer.value().at("record").get_to(outcome.record);
         answer.value().at("unsaved").get_to(outcome.unsaved);
     } catch (const std::exception&) {
-        stop();
+        stop(Stop::now);
         return failed("the parser's answer was malformed");
     }
     if (!outcome.record.parsed) {
         // libclang survived a crash in the parser, perhaps not in a state to trust.
-        stop();
+        stop(Stop::now);
     }
     return outcome;
 }

@@ -50,7 +50,10 @@ public:
 
 private:
     void start();
-    void stop();
+    // An idle worker is given a moment to exit on end of input, which removes the stand-in
+    // headers it still holds; one that is busy or not to be trusted is killed at once.
+    enum class Stop { idle, now };
+    void stop(Stop how);
     std::string death_note();
 
     std::filesystem::path executable_;
