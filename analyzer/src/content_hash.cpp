@@ -55,7 +55,7 @@ std::string content_hash(std::string_view bytes) {
                        finalise(lanes.state[1] ^ lanes.state[0]));
 }
 
-std::optional<std::string> file_hash(const std::filesystem::path& file) {
+std::optional<std::string> read_file_bytes(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary | std::ios::ate);
     const auto size = in.tellg();
     if (!in || size < 0) {
@@ -66,7 +66,15 @@ std::optional<std::string> file_hash(const std::filesystem::path& file) {
     if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
         return std::nullopt;
     }
-    return content_hash(bytes);
+    return bytes;
+}
+
+std::optional<std::string> file_hash(const std::filesystem::path& file) {
+    const auto bytes = read_file_bytes(file);
+    if (!bytes) {
+        return std::nullopt;
+    }
+    return content_hash(*bytes);
 }
 
 } // namespace devmem::scan::detail

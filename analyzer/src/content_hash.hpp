@@ -11,6 +11,9 @@ namespace devmem::scan::detail {
 // headers, damaged cache files). Not cryptographic: the cache is the user's own directory.
 std::string content_hash(std::string_view bytes);
 
+// A file's bytes; nullopt when it cannot be read.
+std::optional<std::string> read_file_bytes(const std::filesystem::path& file);
+
 // The digest of a file's bytes; nullopt when it cannot be read.
 std::optional<std::string> file_hash(const std::filesystem::path& file);
 

@@ -21,20 +21,6 @@ namespace {
 constexpr int entry_format = 1;
 constexpr std::size_t digest_length = 32;
 
-std::optional<std::string> read_file(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary | std::ios::ate);
-    const auto size = in.tellg();
-    if (!in || size < 0) {
-        return std::nullopt;
-    }
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    in.seekg(0);
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-        return std::nullopt;
-    }
-    return bytes;
-}
-
 // Written to a temporary name and renamed, so a reader sees the old entry or the new one.
 bool write_atomically(const fs::path& file, const fs::path& scratch, std::string_view bytes) {
     {
@@ -63,7 +49,7 @@ const std::string& libclang_version() {
 // An entry file is the digest of the rest followed by the CBOR document, so that damage is
 // noticed before the decoder sees it.
 std::optional<nlohmann::json> read_entry(const fs::path& file) {
-    const auto bytes = read_file(file);
+    const auto bytes = read_file_bytes(file);
     if (!bytes || bytes->size() < digest_length) {
         return std::nullopt;
     }
