@@ -49,10 +49,12 @@ Program::Program(AnalyzerOptions options)
     : options_(std::move(options)), progress_(options_.progress) {
     const unsigned threads =
         options_.jobs != 0 ? options_.jobs : std::max(1U, std::thread::hardware_concurrency());
+    // First, as it can throw (a cache directory that cannot be made), and nothing would then
+    // dispose of indexes already created.
+    source_ = std::make_unique<UnitSource>(options_, threads);
     for (unsigned i = 0; i < threads; ++i) {
         indexes_.push_back(clang_createIndex(0, 0));
     }
-    source_ = std::make_unique<UnitSource>(options_, indexes_.size());
 }
 
 void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes) {
