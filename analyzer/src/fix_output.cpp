@@ -1,5 +1,7 @@
 #include "devmem/scan/fixes.hpp"
 
+#include "content_hash.hpp"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -36,11 +38,11 @@ bool compatible(const Edit& a, const Edit& b) {
 }
 
 std::string read_file(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    auto bytes = detail::read_file_bytes(file);
+    if (!bytes) {
         throw FixError(fmt::format("{}: cannot be read", file.string()));
     }
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return std::move(*bytes);
 }
 
 // Byte offsets where each line starts; a final line without a newline counts.

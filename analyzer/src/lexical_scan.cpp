@@ -1,13 +1,12 @@
 #include "lexical_scan.hpp"
 
 #include "api_table.hpp"
+#include "content_hash.hpp"
 #include "libclang_support.hpp"
 
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 
 namespace devmem::scan::detail {
@@ -240,8 +239,7 @@ std::string read_file(const std::string& file) {
     if (!std::filesystem::is_regular_file(file, error)) {
         return {};
     }
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return read_file_bytes(file).value_or(std::string{});
 }
 
 // The name libclang reports for the file, so that lexical and AST locations compare equal.
