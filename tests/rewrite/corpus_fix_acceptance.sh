@@ -61,6 +61,7 @@ declare -A arguments=(
 declare -A cannot_show=(
     [acpi-rsdp-ebda-and-window@dump]="a dump has no ACPI tables, so there is no RSDP to find (exit 1)"
     [acpi-proc-efi-systab-acpi20@dump]="a dump has no efi/systab, so there is no ACPI20= line (exit 1)"
+    [open-openat-atfdcwd-pread@dump]="scans for an RSDP; a dump has no ACPI tables (no output)"
     [cxx-unique-ptr-munmap-hpet]="maps the HPET registers at 0xFED00000, past the end of the image (SIGBUS)"
     [mmio-hpet-above1mib]="maps the HPET registers at 0xFED00000, past the end of the image (SIGBUS)"
     [largefile64-mmap64-pread64]="maps the local APIC at 0xFEE00000, past the end of the image (SIGBUS)"
@@ -68,6 +69,7 @@ declare -A cannot_show=(
     [mmio-ecam-fopen-fread-above1mib]="reads PCIe config space at 0xE0000000, past the end of the image (short read, exit 1)"
     [flash-physmap-funcptr]="maps read-write and shared; the sealed image refuses it (EPERM, exit 1)"
     [realmode-lowmem-full-map]="maps the low megabyte read-write and shared at address 0; refused (exit 1)"
+    [xserver-int10-mapfixed-segments]="maps the real-mode segments MAP_FIXED from address 0, the VGA window read-write and shared; refused (exit 1)"
     [vga-textbuf-b8000]="maps the VGA text buffer read-write and shared; refused (exit 1)"
     [vga-planar-svgalib-portio]="needs iopl before its open (refused under lockdown, absent here), then a read-write shared map (exit 1)"
     [mptable-fopen-fseek-fread]="scans for an MP floating pointer, which /sys/firmware does not export (exit 1)"
@@ -256,7 +258,7 @@ for source_dir in "$corpus"/*/; do
             "lines alike (shows nothing: $excuse)"
     else
         echo "PASS $name ${arguments[$name]:-}: exit 0, $(wc -l <"$output") lines alike:" \
-            "$(head -1 "$output" | tr -c '[:print:]' '?' | cut -c1-60)"
+            "$(head -1 "$output" | tr -c '[:print:]\n' '?' | cut -c1-60)"
     fi
 done
 
