@@ -1,5 +1,6 @@
 #include "fix_engine.hpp"
 
+#include "content_hash.hpp"
 #include "devmem/scan/fixes.hpp"
 #include "libclang_support.hpp"
 

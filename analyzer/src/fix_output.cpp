@@ -218,14 +218,6 @@ void check_fits(const std::string& file, std::string_view text, std::span<const 
 
 } // namespace
 
-std::uint64_t content_hash(std::string_view text) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (const auto c : text) {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    }
-    return hash;
-}
-
 std::vector<Edit> merge_edits(std::span<const Edit> edits) {
     std::vector<Edit> sorted(edits.begin(), edits.end());
     std::ranges::sort(sorted, [](const Edit& a, const Edit& b) {
@@ -347,8 +339,8 @@ std::vector<std::string> apply_fixes_in_place(std::span<const Edit> edits) {
     std::vector<Planned> planned;
     for (const auto& [file, file_edits] : edits_by_file(edits)) {
         const auto text = read_file(file);
-        const auto recorded = file_edits.front().analyzed_hash;
-        if (recorded != 0 && content_hash(text) != recorded) {
+        const auto& recorded = file_edits.front().analyzed_hash;
+        if (!recorded.empty() && detail::content_hash(text) != recorded) {
             throw FixError(fmt::format(
                 "{}: changed since it was analysed; no file was fixed (run again)", file));
         }

@@ -208,7 +208,7 @@ TEST_CASE("the refactoring reports show a finding's edits as a unified diff") {
     auto finding = finding_at(file, 2, "DM001", Severity::warning, Servability::not_servable);
     finding.edits = {{file, static_cast<unsigned>(source.find(call)),
                       static_cast<unsigned>(call.size()),
-                      "devmem_compat_open_tables(DEVMEM_COMPAT_SMBIOS)", 0}};
+                      "devmem_compat_open_tables(DEVMEM_COMPAT_SMBIOS)"}};
     auto advice_only = finding_at(file, 2, "DM004", Severity::error, Servability::not_servable);
     auto stale = finding;
     stale.edits.front().file = (directory.path() / "gone.c").string();

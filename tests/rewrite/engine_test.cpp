@@ -4,6 +4,7 @@
 #include "devmem/scan/cli.hpp"
 #include "devmem/scan/fixes.hpp"
 
+#include "content_hash.hpp"
 #include "scan_run.hpp"
 #include "temporary_directory.hpp"
 
@@ -101,7 +102,8 @@ TEST_CASE("placeholders are bound to the arguments as written, macros and all") 
     CHECK(finding.edits[0].length == 0);
     CHECK(finding.edits[0].replacement == "devmem_compat_");
     // --fix compares this with the file on disk before writing.
-    CHECK(finding.edits[0].analyzed_hash == content_hash(read(fixed.directory.path() / "m.c")));
+    CHECK(finding.edits[0].analyzed_hash ==
+          detail::content_hash(read(fixed.directory.path() / "m.c")));
 }
 
 TEST_CASE("the callee and the whole argument list are placeholders too") {

@@ -1,5 +1,6 @@
 #include "devmem/scan/fixes.hpp"
 
+#include "content_hash.hpp"
 #include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
@@ -24,7 +25,7 @@ Edit edit_at(const fs::path& file, const std::string& text, const std::string& o
     const auto offset = text.find(old);
     REQUIRE(offset != std::string::npos);
     return {file.string(), static_cast<unsigned>(offset), static_cast<unsigned>(old.size()),
-            replacement, content_hash(text)};
+            replacement, detail::content_hash(text)};
 }
 
 int run_in(const fs::path& directory, const std::string& command) {
@@ -51,7 +52,7 @@ TEST_CASE("a diff of one replacement and one insertion is what git apply and pat
         edit_at(file, program, "open", "devmem_compat_open"),
         edit_at(file, program, "#include <stdio.h>\n", "#include <stdio.h>\n"),
         {file.string(), static_cast<unsigned>(program.find("\n\nint")) + 1, 0,
-         "#include <devmem/compat.h>\n", content_hash(program)}};
+         "#include <devmem/compat.h>\n", detail::content_hash(program)}};
     const auto diff = render_unified_diff(edits, directory.path());
     CHECK(diff == "diff --git a/src/prog.c b/src/prog.c\n"
                   "--- a/src/prog.c\n"

@@ -2,7 +2,6 @@
 
 #include "devmem/scan/physical_range.hpp"
 
-#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -57,9 +56,9 @@ struct Edit {
     unsigned offset = 0;
     unsigned length = 0;
     std::string replacement;
-    // A hash of the whole file as the analysis read it (0: not recorded), so that --fix can
-    // refuse a file that changed since.
-    std::uint64_t analyzed_hash = 0;
+    // The digest of the whole file as the analysis read it (the unit cache's content hash; empty:
+    // not recorded), so that --fix can refuse a file that changed since.
+    std::string analyzed_hash{};
 
     friend bool operator==(const Edit&, const Edit&) = default;
 };

@@ -6,7 +6,6 @@
 #include "devmem/scan/analyzer.hpp"
 #include "devmem/scan/finding.hpp"
 
-#include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <span>
@@ -22,9 +21,6 @@ class FixError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
-
-// The hash recorded in Edit::analyzed_hash (FNV-1a, 64 bits).
-std::uint64_t content_hash(std::string_view text);
 
 // The edits of the findings that can be applied together. Findings are taken in order; one whose
 // edits overlap an edit already accepted (other than an identical one, or an insertion at the
