@@ -379,9 +379,13 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
         parsed.unit = parse(index, job, with_stand_ins, status);
     }
     if (parsed.unit == nullptr) {
-        return skipped(fmt::format("could not be parsed (libclang error {}); only device opens "
+        const auto* why = status == CXError_Crashed
+                              ? ": the parser crashed, as code nested deeper than its stack allows "
+                                "makes it"
+                              : "";
+        return skipped(fmt::format("could not be parsed (libclang error {}{}); only device opens "
                                    "matched lexically are reported",
-                                   static_cast<int>(status)));
+                                   static_cast<int>(status), why));
     }
     const auto error_text = first_error(parsed.unit);
     parsed.incomplete = !error_text.empty();
