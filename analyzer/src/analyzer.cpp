@@ -175,6 +175,9 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
         wrappers.merge(wrapper_names(*flow, facts));
         device_callees.merge(undefined_device_callees(*flow));
     }
+    for (auto& note : flow->depth_notes()) {
+        report.notes.push_back(std::move(note));
+    }
     detail::find_inactive_branches(program, facts);
     detail::find_unparsed_opens(program, facts);
     for (const auto& check : detail::make_checks()) {

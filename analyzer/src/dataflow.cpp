@@ -28,10 +28,16 @@ ValueSet descriptors_of(const ValueSet& paths, const std::vector<TraceNote>& tra
     return result;
 }
 
-std::optional<Value> constant_of(CXCursor expression) {
+struct ClangEvaluation {
+    bool evaluated = false;
+    std::optional<Value> value; // when it evaluated to a number or a string
+};
+
+// What clang's constant evaluator makes of the expression. Costs a walk of the whole expression.
+ClangEvaluation clang_constant(CXCursor expression) {
     CXEvalResult result = clang_Cursor_Evaluate(expression);
     if (result == nullptr) {
-        return std::nullopt;
+        return {};
     }
     std::optional<Value> value;
     switch (clang_EvalResult_getKind(result)) {
@@ -48,7 +54,81 @@ std::optional<Value> constant_of(CXCursor expression) {
         break;
     }
     clang_EvalResult_dispose(result);
-    return value;
+    return {true, std::move(value)};
+}
+
+// How clang's evaluator treats an expression's operands: a strict operator fails when any
+// operand does (it evaluates them all); `c ? a : b` when `c` does or both branches do; a comma
+// when its right side does; a cast or parentheses when what they wrap does. An assignment is
+// never a constant: it modifies an object from outside the evaluation. Anything else is asked.
+enum class FoldRule { strict, conditional, last_operand, wrapper, never, leaf };
+
+FoldRule fold_rule(CXCursor expression) {
+    switch (clang_getCursorKind(expression)) {
+    case CXCursor_BinaryOperator:
+        switch (clang_getCursorBinaryOperatorKind(expression)) {
+        case CXBinaryOperator_Mul:
+        case CXBinaryOperator_Div:
+        case CXBinaryOperator_Rem:
+        case CXBinaryOperator_Add:
+        case CXBinaryOperator_Sub:
+        case CXBinaryOperator_Shl:
+        case CXBinaryOperator_Shr:
+        case CXBinaryOperator_LT:
+        case CXBinaryOperator_GT:
+        case CXBinaryOperator_LE:
+        case CXBinaryOperator_GE:
+        case CXBinaryOperator_EQ:
+        case CXBinaryOperator_NE:
+        case CXBinaryOperator_And:
+        case CXBinaryOperator_Xor:
+        case CXBinaryOperator_Or:
+            return FoldRule::strict;
+        case CXBinaryOperator_Assign:
+            return FoldRule::never;
+        case CXBinaryOperator_Comma:
+            return FoldRule::last_operand;
+        default:
+            return FoldRule::leaf; // && and || may fold with one side unknown
+        }
+    case CXCursor_UnaryOperator:
+        switch (clang_getCursorUnaryOperatorKind(expression)) {
+        case CXUnaryOperator_Plus:
+        case CXUnaryOperator_Minus:
+        case CXUnaryOperator_Not:
+        case CXUnaryOperator_LNot:
+            return FoldRule::strict;
+        default:
+            return FoldRule::leaf;
+        }
+    case CXCursor_ConditionalOperator:
+        return FoldRule::conditional;
+    case CXCursor_ParenExpr:
+    case CXCursor_UnexposedExpr:
+    case CXCursor_CStyleCastExpr:
+    case CXCursor_CXXStaticCastExpr:
+    case CXCursor_CXXFunctionalCastExpr:
+        return FoldRule::wrapper;
+    default:
+        return FoldRule::leaf;
+    }
+}
+
+// A number whose failure to evaluate is final; a pointer may still be a constant address that
+// clang's evaluator accepts but does not hand out.
+bool is_arithmetic(CXType type) {
+    const auto kind = clang_getCanonicalType(type).kind;
+    return (kind >= CXType_Bool && kind <= CXType_LongDouble) || kind == CXType_Enum;
+}
+
+std::vector<CXCursor> operands_of(CXCursor expression) {
+    std::vector<CXCursor> operands;
+    for (const auto child : children(expression)) {
+        if (clang_isExpression(clang_getCursorKind(child)) != 0) {
+            operands.push_back(child);
+        }
+    }
+    return operands;
 }
 
 // libclang spells a string literal as written, quotes and escapes included, and concatenated
@@ -388,6 +468,7 @@ bool DataFlow::record_field_initializer(CXCursor field) {
 
 void DataFlow::solve() {
     for (int round = 0; round < max_rounds; ++round) {
+        evaluated_.clear();
         bool changed = false;
         for (const auto variable : program_.global_initializers()) {
             changed = record_initializer(variable, {}) || changed;
@@ -405,6 +486,8 @@ void DataFlow::solve() {
             return;
         }
     }
+    // Cut off while still changing: what the last round remembered may be out of date.
+    evaluated_.clear();
 }
 
 const std::vector<CallSite>& DataFlow::call_sites_of(const std::string& function) const {
@@ -424,7 +507,122 @@ ValueSet DataFlow::with_macro_note(CXCursor literal, Value value) const {
     return ValueSet(std::move(value));
 }
 
+std::size_t DataFlow::EvaluationKeyHash::operator()(const EvaluationKey& key) const {
+    return clang_hashCursor(key.expression) ^ (std::hash<std::string>{}(key.function) << 1U);
+}
+
+bool DataFlow::SameEvaluationKey::operator()(const EvaluationKey& a, const EvaluationKey& b) const {
+    return a.function == b.function && clang_equalCursors(a.expression, b.expression) != 0;
+}
+
+bool DataFlow::cannot_fold(CXCursor expression) const {
+    // Operands before the operator, with a stack of our own: a chain is as deep as clang parsed.
+    std::vector<std::pair<CXCursor, bool>> pending{{expression, false}};
+    while (!pending.empty()) {
+        const auto [cursor, operands_known] = pending.back();
+        if (cannot_fold_.contains(cursor)) {
+            pending.pop_back();
+            continue;
+        }
+        const auto rule = fold_rule(cursor);
+        const auto operands = rule == FoldRule::leaf || rule == FoldRule::never
+                                  ? std::vector<CXCursor>{}
+                                  : operands_of(cursor);
+        if (!operands_known) {
+            pending.back().second = true;
+            for (const auto operand : operands) {
+                pending.emplace_back(operand, false);
+            }
+            continue;
+        }
+        pending.pop_back();
+        const auto fails = [&](std::size_t i) { return cannot_fold_.at(operands[i]); };
+        bool result = false;
+        switch (rule) {
+        case FoldRule::strict:
+            for (std::size_t i = 0; i < operands.size(); ++i) {
+                result = result || fails(i);
+            }
+            break;
+        case FoldRule::conditional:
+            result = operands.size() == 3 && (fails(0) || (fails(1) && fails(2)));
+            break;
+        case FoldRule::last_operand:
+            result = !operands.empty() && fails(operands.size() - 1);
+            break;
+        case FoldRule::wrapper:
+            result = operands.size() == 1 && fails(0);
+            break;
+        case FoldRule::never:
+            result = true;
+            break;
+        case FoldRule::leaf: {
+            auto evaluation = clang_constant(cursor);
+            result = !evaluation.evaluated && is_arithmetic(clang_getCursorType(cursor));
+            constants_.try_emplace(cursor, std::move(evaluation.value));
+            break;
+        }
+        }
+        cannot_fold_.emplace(cursor, result);
+    }
+    return cannot_fold_.at(expression);
+}
+
+std::optional<Value> DataFlow::constant_of(CXCursor expression) const {
+    // An expression evaluated for its own sake goes to clang at once: one walk, and it usually
+    // folds. Below it, the operands first rule out what cannot fold (and cannot_fold() keeps
+    // what clang made of the leaves).
+    if (depth_ > 1 && cannot_fold(expression)) {
+        return std::nullopt;
+    }
+    if (const auto known = constants_.find(expression); known != constants_.end()) {
+        return known->second;
+    }
+    return clang_constant(expression).value;
+}
+
+std::vector<RunNote> DataFlow::depth_notes() const {
+    std::vector<RunNote> notes;
+    for (const auto& [file, where] : too_deep_) {
+        notes.push_back({where, fmt::format("an expression nests deeper than {} levels: what it "
+                                            "computes is taken as unknown",
+                                            max_expression_depth)});
+    }
+    return notes;
+}
+
 ValueSet DataFlow::evaluate(CXCursor expression, const std::string& function) const {
+    EvaluationKey key{expression, function};
+    if (const auto known = evaluated_.find(key); known != evaluated_.end()) {
+        return known->second;
+    }
+    if (depth_ >= max_expression_depth) {
+        ++depth_cutoffs_;
+        const auto where = location_of(expression);
+        too_deep_.try_emplace(where.file, where);
+        return ValueSet(Value::unknown_value());
+    }
+    struct Deeper {
+        int& depth;
+        explicit Deeper(int& level) : depth(level) { ++depth; }
+        Deeper(const Deeper&) = delete;
+        Deeper& operator=(const Deeper&) = delete;
+        ~Deeper() { --depth; }
+    } deeper(depth_);
+    // Only what is evaluated again can profit: an operator, cast or call inside another
+    // expression (the next nested assignment or call asks for it again). Literals and names are
+    // cheap, and a huge initialiser list would fill memory.
+    const bool remembered = depth_ > 1 && (fold_rule(expression) != FoldRule::leaf ||
+                                           clang_getCursorKind(expression) == CXCursor_CallExpr);
+    const auto cutoffs = depth_cutoffs_;
+    auto values = evaluate_uncached(expression, function);
+    if (remembered && depth_cutoffs_ == cutoffs) {
+        evaluated_.emplace(std::move(key), values);
+    }
+    return values;
+}
+
+ValueSet DataFlow::evaluate_uncached(CXCursor expression, const std::string& function) const {
     switch (clang_getCursorKind(expression)) {
     case CXCursor_StringLiteral:
         if (auto text = string_literal_text(expression)) {

@@ -7,11 +7,14 @@
 
 #include "abstract_value.hpp"
 #include "api_table.hpp"
+#include "devmem/scan/report.hpp"
 #include "program.hpp"
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace devmem::scan::detail {
@@ -35,6 +38,10 @@ struct CallTarget {
 
 class DataFlow {
 public:
+    // Evaluation recurses once per level of an expression, on the analysis thread's stack; an
+    // expression nested deeper is taken as unknown (and noted) rather than overflow it.
+    static constexpr int max_expression_depth = 20000;
+
     explicit DataFlow(const Program& program);
 
     // Iterates assignments, initialisers and returns until nothing changes.
@@ -58,7 +65,27 @@ public:
 
     const Program& program() const { return program_; }
 
+    // One note per file where an expression was nested deeper than max_expression_depth.
+    std::vector<RunNote> depth_notes() const;
+
 private:
+    struct CursorHash {
+        std::size_t operator()(CXCursor cursor) const { return clang_hashCursor(cursor); }
+    };
+    struct SameCursor {
+        bool operator()(CXCursor a, CXCursor b) const { return clang_equalCursors(a, b) != 0; }
+    };
+    struct EvaluationKey {
+        CXCursor expression;
+        std::string function;
+    };
+    struct EvaluationKeyHash {
+        std::size_t operator()(const EvaluationKey& key) const;
+    };
+    struct SameEvaluationKey {
+        bool operator()(const EvaluationKey& a, const EvaluationKey& b) const;
+    };
+
     bool update(const std::string& key, const ValueSet& values);
     bool assign(CXCursor target, const ValueSet& values);
     // The target may now hold anything: its address escaped or it was changed in place.
@@ -75,6 +102,13 @@ private:
     // sprintf's result when the format and every argument are known strings.
     ValueSet formatted_string(const std::vector<CXCursor>& arguments, std::size_t format,
                               const std::string& function) const;
+    ValueSet evaluate_uncached(CXCursor expression, const std::string& function) const;
+    // What clang's constant evaluator makes of the expression (a number or a string). Inside
+    // another evaluation it is asked only when the operands do not already rule a constant out:
+    // asking at every level of a chain of operators would walk the chain below each level again.
+    std::optional<Value> constant_of(CXCursor expression) const;
+    // Certain not to be a constant: an operand that must be evaluated is not one.
+    bool cannot_fold(CXCursor expression) const;
     ValueSet evaluate_call(CXCursor call, const std::string& function) const;
     ValueSet evaluate_reference(CXCursor expression, const std::string& function) const;
     ValueSet evaluate_operator(CXCursor expression, const std::string& function) const;
@@ -85,6 +119,20 @@ private:
     std::map<std::string, ValueSet> store_;
     std::map<std::string, ValueSet> returns_;
     std::map<std::string, std::vector<CallSite>> call_sites_;
+    // The operators, casts and calls inside other expressions, evaluated once per round of
+    // solve() (a nested assignment or call asks for them again) and once after it. Within a
+    // round a value may miss what a later assignment of the round adds; the next round sees
+    // it, and the last round changes nothing, so the fixpoint is the same.
+    mutable std::unordered_map<EvaluationKey, ValueSet, EvaluationKeyHash, SameEvaluationKey>
+        evaluated_;
+    // What clang made of the leaves cannot_fold() looked at.
+    mutable std::unordered_map<CXCursor, std::optional<Value>, CursorHash, SameCursor> constants_;
+    mutable std::unordered_map<CXCursor, bool, CursorHash, SameCursor> cannot_fold_;
+    mutable int depth_ = 0;
+    // Counts evaluations cut off at max_expression_depth, so that a value depending on one is
+    // not remembered for an evaluation starting nearer that expression.
+    mutable unsigned depth_cutoffs_ = 0;
+    mutable std::map<std::string, SourceLocation> too_deep_;
 };
 
 void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit);

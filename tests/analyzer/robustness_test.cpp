@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -268,6 +269,99 @@ TEST_CASE("deeply nested macros and expressions stay bounded") {
     const auto report = nlohmann::json::parse(run.out);
     CHECK(rules_found(report) == std::vector<std::string>{"DM001"});
     CHECK(report["notes"].size() == 1);
+}
+
+// The data flow evaluates an expression once per round, however many assignments and calls nest
+// inside it: each chain below folds to the range it stands for, in a time that grows linearly.
+TEST_CASE("long unary and assignment chains fold in linear time") {
+    TemporaryDirectory directory;
+    constexpr int length = 10000;
+    std::string negations;
+    for (int i = 0; i < length; ++i) {
+        negations += "- ";
+    }
+    std::string assignments;
+    for (int i = 0; i < length; ++i) {
+        assignments += "offset = ";
+    }
+    const auto source =
+        directory.write("chains.c", "#include <fcntl.h>\n#include <sys/mman.h>\n"
+                                    "static void *map_at(int fd, long base) {\n"
+                                    "    return mmap(0, 0x1000, PROT_READ, MAP_SHARED, fd, " +
+                                        negations +
+                                        "base);\n}\n"
+                                        "void *scan(void) {\n"
+                                        "    int fd = open(\"/dev/mem\", O_RDONLY);\n"
+                                        "    long offset;\n    " +
+                                        assignments +
+                                        "0xf0000;\n"
+                                        "    mmap(0, 0x1000, PROT_READ, MAP_SHARED, fd, offset);\n"
+                                        "    return map_at(fd, 0xe0000);\n}\n");
+    const auto run = run_scanner(directory, {"--format", "json", source.string()});
+    check_bounded(run);
+    CHECK(run.seconds < 30);
+    CHECK(run.status == 1);
+    const auto report = nlohmann::json::parse(run.out);
+    // Besides the wrapper's own map, whose range is its parameter's.
+    std::vector<std::pair<std::string, std::string>> ranges;
+    for (const auto& finding : report["findings"]) {
+        if (finding["rule"] == "DM002" && finding["range"]["start"].is_string()) {
+            ranges.emplace_back(finding["range"]["start"], finding["range"]["end"]);
+        }
+    }
+    std::ranges::sort(ranges);
+    CHECK(ranges == std::vector<std::pair<std::string, std::string>>{{"0xe0000", "0xe0fff"},
+                                                                     {"0xf0000", "0xf0fff"}});
+    CHECK(report["notes"].empty());
+}
+
+TEST_CASE("an expression nested deeper than the evaluation follows is a note, not a crash") {
+    TemporaryDirectory directory;
+    std::string sum = "int total(int a) { return a";
+    for (int i = 0; i < 100000; ++i) {
+        sum += " + a";
+    }
+    const auto source = directory.write("deep-sum.c", open_devmem + sum + "; }\n");
+    for (const auto& mode :
+         {std::vector<std::string>{},
+          std::vector<std::string>{"--tu-timeout", "0", "--tu-memory-limit", "0"}}) {
+        auto arguments = mode;
+        arguments.insert(arguments.end(), {"--format", "json", "--strict", source.string()});
+        const auto run = run_scanner(directory, arguments);
+        INFO(fmt::format("{} in-process", mode.empty() ? "not" : ""));
+        check_bounded(run);
+        CHECK(run.status == 3);
+        const auto report = nlohmann::json::parse(run.out);
+        CHECK(rules_found(report) == std::vector<std::string>{"DM001"});
+        REQUIRE(report["notes"].size() == 1);
+        CHECK_THAT(report["notes"][0]["message"].get<std::string>(),
+                   Catch::Contains("nests deeper than 20000 levels"));
+    }
+}
+
+TEST_CASE("a unary chain too deep for clang's parser is a note in workers and in-process") {
+    TemporaryDirectory directory;
+    std::string chain = "int negated(int a) { return ";
+    for (int i = 0; i < 50000; ++i) {
+        chain += "- ";
+    }
+    const auto source = directory.write("deep-unary.c", open_devmem + chain + "a; }\n");
+    for (const auto& mode :
+         {std::vector<std::string>{},
+          std::vector<std::string>{"--tu-timeout", "0", "--tu-memory-limit", "0"}}) {
+        auto arguments = mode;
+        arguments.insert(arguments.end(), {"--format", "json", "--strict", source.string()});
+        const auto run = run_scanner(directory, arguments);
+        INFO(fmt::format("{} in-process", mode.empty() ? "not" : ""));
+        check_bounded(run);
+        CHECK(run.status == 3);
+        const auto report = nlohmann::json::parse(run.out);
+        // The open is still found, lexically.
+        CHECK(rules_found(report) == std::vector<std::string>{"DM001"});
+        REQUIRE(report["notes"].size() == 1);
+        CHECK_THAT(report["notes"][0]["message"].get<std::string>(),
+                   Catch::Contains("the parser crashed"));
+    }
 }
 
 TEST_CASE("an include cycle is cut by clang's depth limit and the file is still analysed") {
