@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -351,8 +352,17 @@ TEST_CASE("a unary chain too deep for clang's parser is a note in workers and in
           std::vector<std::string>{"--tu-timeout", "0", "--tu-memory-limit", "0"}}) {
         auto arguments = mode;
         arguments.insert(arguments.end(), {"--format", "json", "--strict", source.string()});
+        // libclang's crash recovery abandons what the crashed parse allocated: in a sanitized
+        // build LeakSanitizer would report that at exit instead of the report being written.
+        const bool in_process = !mode.empty();
+        if (in_process) {
+            setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+        }
         const auto run = run_scanner(directory, arguments);
-        INFO(fmt::format("{} in-process", mode.empty() ? "not" : ""));
+        if (in_process) {
+            unsetenv("ASAN_OPTIONS");
+        }
+        INFO(fmt::format("{} in-process", in_process ? "" : "not"));
         check_bounded(run);
         CHECK(run.status == 3);
         const auto report = nlohmann::json::parse(run.out);
