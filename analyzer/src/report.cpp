@@ -95,6 +95,9 @@ nlohmann::json event_json(const RuntimeEvent& event) {
                             {"op", event.op},         {"path", event.path},
                             {"offset", event.offset}, {"length", event.length},
                             {"region", event.region}, {"result", event.result}};
+    if (!event.range_class.empty()) {
+        entry["class"] = event.range_class;
+    }
     if (!event.detail.empty()) {
         entry["detail"] = event.detail;
     }

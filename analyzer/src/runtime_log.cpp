@@ -1,6 +1,7 @@
 #include "devmem/scan/runtime_log.hpp"
 
 #include "devmem/scan/device_path.hpp"
+#include "devmem/scan/physical_range.hpp"
 #include "report_model.hpp"
 
 #include <fmt/format.h>
@@ -68,6 +69,12 @@ RuntimeEvent parse_record(std::string_view text, const fs::path& file, unsigned 
     if (std::ranges::find(known_regions, event.region) == known_regions.end()) {
         malformed(file, line, fmt::format("unknown region '{}'", event.region));
     }
+    if (record.contains("class")) {
+        event.range_class = string_field(record, "class", file, line);
+        if (!range_class_named(event.range_class)) {
+            malformed(file, line, fmt::format("unknown class '{}'", event.range_class));
+        }
+    }
     event.result = string_field(record, "result", file, line);
     if (record.contains("detail")) {
         event.detail = string_field(record, "detail", file, line);
@@ -81,7 +88,8 @@ Access access_of(std::string_view op) {
     constexpr std::array opens{"open",    "open64",  "openat",    "openat64", "fopen",
                                "fopen64", "freopen", "freopen64", "creat",    "creat64"};
     constexpr std::array maps{"mmap", "mmap64"};
-    constexpr std::array reads{"read", "pread", "pread64", "readv", "preadv", "preadv2", "fread"};
+    constexpr std::array reads{"read",   "pread",    "pread64", "readv",
+                               "preadv", "preadv64", "preadv2", "fread"};
     if (std::ranges::find(opens, op) != opens.end()) {
         return Access::open;
     }

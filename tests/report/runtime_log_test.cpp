@@ -144,9 +144,14 @@ TEST_CASE("a log is read line by line and a malformed line is named by file:line
         "\"offset\":0,\"length\":1052672,\"region\":\"physical-memory\",\"result\":\"served\"}\n"
         "\n"
         "{\"pid\":1,\"exe\":\"x\",\"op\":\"open\",\"path\":\"/dev/port\",\"offset\":0,\"length\":0,"
-        "\"region\":\"io-ports\",\"result\":\"denied\",\"detail\":\"no image\"}\n");
+        "\"region\":\"io-ports\",\"result\":\"denied\",\"detail\":\"no image\"}\n"
+        "{\"pid\":1,\"exe\":\"x\",\"op\":\"mmap\",\"path\":\"/dev/mem\",\"offset\":983040,"
+        "\"length\":65536,\"region\":\"physical-memory\",\"class\":\"bios-area\","
+        "\"result\":\"served\"}\n");
     const auto events = load_runtime_log(good);
-    REQUIRE(events.size() == 2);
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].range_class.empty());
+    CHECK(events[2].range_class == "bios-area");
     CHECK(events[0].pid == 4242);
     CHECK(events[0].length == 1052672);
     CHECK(events[0].line == 1);
@@ -166,6 +171,10 @@ TEST_CASE("a log is read line by line and a malformed line is named by file:line
     fails_with("{\"pid\":1,\"exe\":\"x\",\"op\":\"open\",\"path\":\"/dev/mem\",\"offset\":0,"
                "\"length\":0,\"region\":\"disk\",\"result\":\"served\"}",
                "unknown region 'disk'");
+    fails_with("{\"pid\":1,\"exe\":\"x\",\"op\":\"read\",\"path\":\"/dev/mem\",\"offset\":0,"
+               "\"length\":4,\"region\":\"physical-memory\",\"class\":\"bios\","
+               "\"result\":\"served\"}",
+               "unknown class 'bios'");
     CHECK_THROWS_WITH(load_runtime_log(directory.path() / "none.jsonl"),
                       (directory.path() / "none.jsonl").string() + ": cannot read the runtime log");
 }

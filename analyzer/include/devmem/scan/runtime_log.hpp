@@ -26,6 +26,7 @@ struct RuntimeEvent {
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
     std::string region;
+    std::string range_class; // a read or map of physical memory: the range's class, as a finding's
     std::string result;
     std::string detail;
 };
