@@ -1,13 +1,17 @@
 // libdevmem-compat: the shim's image and tables as a library call instead of an interposed open.
-// Stateless: every call reads the firmware anew, so there is nothing to lock, cache or reset
-// after fork. No exceptions, no RTTI, no C++ runtime, as for the preload.
+// Stateless but for one flag: every call reads the firmware anew, so there is nothing to lock,
+// cache or reset after fork. No exceptions, no RTTI, no C++ runtime, as for the preload.
 #include <devmem/compat.h>
 #include <devmem/image.h>
 
+#include <atomic>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEVMEM_EXPORT extern "C" __attribute__((visibility("default")))
@@ -69,11 +73,79 @@ int reopen(int memfd, int flags) {
     return fd;
 }
 
+// Set once a descriptor of the image has been handed out: only then does mmap look at the
+// descriptors it maps, so a program that never asks for the image pays one relaxed load.
+constinit std::atomic<bool> image_handed_out{false};
+
 int open_image(int flags) {
     int memfd = image_memfd();
     int fd = memfd < 0 ? -1 : reopen(memfd, flags);
+    if (fd >= 0)
+        image_handed_out.store(true, std::memory_order_relaxed);
     return fd < 0 ? fail(EPERM) : fd;
 }
+
+// How far a mapping of fd may reach when it is a descriptor of an image (every open makes its
+// own memfd, so it is known by its name), or 0 when it is not one. Preserves errno.
+uint64_t image_mappable(int fd) {
+    int saved_errno = errno;
+    struct stat st;
+    uint64_t mappable = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0) {
+        constexpr char image_link[] = "/memfd:" DEVMEM_IMAGE_MEMFD_NAME " (deleted)";
+        char path[32];
+        char link[sizeof image_link];
+        (void)snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(path, link, sizeof link);
+        uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+        if (n == ssize_t(sizeof image_link - 1) && memcmp(link, image_link, size_t(n)) == 0)
+            mappable = (uint64_t(st.st_size) + page - 1) / page * page;
+    }
+    errno = saved_errno;
+    return mappable;
+}
+
+// A mapping of the image that starts past its end fails with EPERM, as a STRICT_DEVMEM kernel
+// refuses a range it does not allow; one that reaches past the end gets zero pages there, as
+// everything /sys/firmware does not provide reads, where the memfd would raise SIGBUS. The real
+// call comes first, so the kernel's own checks (alignment, flags, protection) do too.
+template <typename Real>
+void* mapped_within_image(void* address, size_t length, int prot, int flags, int fd, int64_t offset,
+                          Real real) {
+    void* mapped = real(address, length, prot, flags, fd, offset);
+    if (mapped == MAP_FAILED || !image_handed_out.load(std::memory_order_relaxed) || fd < 0 ||
+        (flags & MAP_ANONYMOUS))
+        return mapped;
+    uint64_t mappable = image_mappable(fd);
+    uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+    uint64_t reach = (uint64_t(length) + page - 1) / page * page;
+    if (mappable == 0 || (uint64_t(offset) < mappable && reach <= mappable - uint64_t(offset)))
+        return mapped;
+    if (uint64_t(offset) < mappable) {
+        uint64_t inside = mappable - uint64_t(offset);
+        void* tail = static_cast<char*>(mapped) + inside;
+        if (real(tail, reach - inside, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+            MAP_FAILED)
+            return mapped;
+    }
+    munmap(mapped, length);
+    errno = EPERM;
+    return MAP_FAILED;
+}
+
+// libc's definition, found once: this library's mmap comes before libc's in the lookup order.
+template <typename Function>
+Function next_definition(std::atomic<Function>& slot, const char* name) {
+    Function function = slot.load(std::memory_order_acquire);
+    if (!function) {
+        function = reinterpret_cast<Function>(dlsym(RTLD_NEXT, name));
+        slot.store(function, std::memory_order_release);
+    }
+    return function;
+}
+
+constinit std::atomic<decltype(&mmap)> next_mmap{nullptr};
+constinit std::atomic<decltype(&mmap64)> next_mmap64{nullptr};
 
 // fopen's mode as open(2) flags; -1 for a mode fopen(3) rejects with EINVAL.
 int stdio_flags(const char* mode) {
@@ -156,4 +228,16 @@ DEVMEM_EXPORT void devmem_compat_smbios_free(devmem_smbios* smbios) {
     free(smbios->table);
     smbios->table = nullptr;
     smbios->table_size = 0;
+}
+
+// A program linked against this library maps through these (see mapped_within_image).
+DEVMEM_EXPORT void* mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset) {
+    return mapped_within_image(address, length, prot, flags, fd, offset,
+                               next_definition(next_mmap, "mmap"));
+}
+
+DEVMEM_EXPORT void* mmap64(void* address, size_t length, int prot, int flags, int fd,
+                           off64_t offset) {
+    return mapped_within_image(address, length, prot, flags, fd, offset,
+                               next_definition(next_mmap64, "mmap64"));
 }

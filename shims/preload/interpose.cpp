@@ -1,14 +1,18 @@
 // The exported symbols. Each recognises its path (a few string compares for every other path)
 // and either hands the call to the next definition untouched or lets serve.hpp answer it.
+#include "accesses.hpp"
 #include "next.hpp"
 #include "serve.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define DEVMEM_EXPORT extern "C" __attribute__((visibility("default")))
@@ -29,6 +33,9 @@ int __xstat64(int version, const char* path, struct stat64* st);
 int __lxstat64(int version, const char* path, struct stat64* st);
 int __fxstat64(int version, int fd, struct stat64* st);
 int __fxstatat64(int version, int dirfd, const char* path, struct stat64* st, int flags);
+ssize_t __read_chk(int fd, void* buf, size_t count, size_t buffer_size);
+ssize_t __pread_chk(int fd, void* buf, size_t count, off_t offset, size_t buffer_size);
+ssize_t __pread64_chk(int fd, void* buf, size_t count, off64_t offset, size_t buffer_size);
 }
 // NOLINTEND(bugprone-reserved-identifier)
 
@@ -149,6 +156,17 @@ void disguise_statx(struct statx* stx) {
     stx->stx_rdev_minor = 1;
     stx->stx_size = 0;
     stx->stx_blocks = 0;
+}
+
+// The bytes an iovec array asks for; 0 for one the kernel would refuse (EFAULT, EINVAL), which
+// the shim must not read.
+uint64_t requested(const struct iovec* iov, int count) {
+    if (is_null(iov) || count < 0 || count > IOV_MAX)
+        return 0;
+    uint64_t total = 0;
+    for (int i = 0; i < count; ++i)
+        total += iov[i].iov_len;
+    return total;
 }
 
 void describe_device_statx(struct statx* stx, Target target) {
@@ -454,4 +472,106 @@ DEVMEM_EXPORT int scandirat64(int dirfd, const char* path, struct dirent64*** li
     return redirect_if_fixture(dirfd, path, [=](const char* p) {
         return DEVMEM_NEXT(scandirat64)(dirfd, p, list, filter, compare);
     });
+}
+
+// Reads and mappings: one relaxed load, then the real call, in a process that never got a
+// /dev/mem descriptor from the shim (accesses.hpp). The fortified variants glibc substitutes
+// under _FORTIFY_SOURCE are logged under the names the source used. Sanitizer runtimes read and
+// map through these while they initialise, so their pass-through path stays uninstrumented in
+// the ThreadSanitizer copy of the library (DEVMEM_BEFORE_SANITIZER_INIT).
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t read(int fd, void* buf, size_t count) {
+    auto real = DEVMEM_NEXT_EARLY(read);
+    if (!accesses_watched())
+        return real(fd, buf, count);
+    return watched_read("read", fd, nullptr, count, real, fd, buf, count);
+}
+
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t __read_chk(int fd, void* buf, size_t count,
+                                                              size_t buffer_size) {
+    auto real = DEVMEM_NEXT_EARLY(__read_chk);
+    if (!accesses_watched())
+        return real(fd, buf, count, buffer_size);
+    return watched_read("read", fd, nullptr, count, real, fd, buf, count, buffer_size);
+}
+
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t pread(int fd, void* buf, size_t count,
+                                                         off_t offset) {
+    auto real = DEVMEM_NEXT_EARLY(pread);
+    if (!accesses_watched())
+        return real(fd, buf, count, offset);
+    return watched_read("pread", fd, &offset, count, real, fd, buf, count, offset);
+}
+
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t pread64(int fd, void* buf, size_t count,
+                                                           off64_t offset) {
+    auto real = DEVMEM_NEXT_EARLY(pread64);
+    if (!accesses_watched())
+        return real(fd, buf, count, offset);
+    return watched_read("pread64", fd, &offset, count, real, fd, buf, count, offset);
+}
+
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t __pread_chk(int fd, void* buf, size_t count,
+                                                               off_t offset, size_t buffer_size) {
+    auto real = DEVMEM_NEXT_EARLY(__pread_chk);
+    if (!accesses_watched())
+        return real(fd, buf, count, offset, buffer_size);
+    return watched_read("pread", fd, &offset, count, real, fd, buf, count, offset, buffer_size);
+}
+
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t __pread64_chk(int fd, void* buf, size_t count,
+                                                                 off64_t offset,
+                                                                 size_t buffer_size) {
+    auto real = DEVMEM_NEXT_EARLY(__pread64_chk);
+    if (!accesses_watched())
+        return real(fd, buf, count, offset, buffer_size);
+    return watched_read("pread64", fd, &offset, count, real, fd, buf, count, offset, buffer_size);
+}
+
+// The vector is looked at only in a watched process: on the pass-through path it is the
+// caller's, unread.
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t readv(int fd, const struct iovec* iov,
+                                                         int count) {
+    auto real = DEVMEM_NEXT_EARLY(readv);
+    if (!accesses_watched())
+        return real(fd, iov, count);
+    return watched_read("readv", fd, nullptr, requested(iov, count), real, fd, iov, count);
+}
+
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t preadv(int fd, const struct iovec* iov,
+                                                          int count, off_t offset) {
+    auto real = DEVMEM_NEXT_EARLY(preadv);
+    if (!accesses_watched())
+        return real(fd, iov, count, offset);
+    return watched_read("preadv", fd, &offset, requested(iov, count), real, fd, iov, count, offset);
+}
+
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT ssize_t preadv64(int fd, const struct iovec* iov,
+                                                            int count, off64_t offset) {
+    auto real = DEVMEM_NEXT_EARLY(preadv64);
+    if (!accesses_watched())
+        return real(fd, iov, count, offset);
+    return watched_read("preadv64", fd, &offset, requested(iov, count), real, fd, iov, count,
+                        offset);
+}
+
+// Anonymous mappings are never looked at.
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT void* mmap(void* address, size_t length, int prot,
+                                                      int flags, int fd, off_t offset) {
+    auto real = DEVMEM_NEXT_EARLY(mmap);
+    if (!accesses_watched() || fd < 0 || (flags & MAP_ANONYMOUS))
+        return real(address, length, prot, flags, fd, offset);
+    return watched_map("mmap", fd, length, offset, prot, real, address, length, prot, flags, fd,
+                       offset);
+}
+
+DEVMEM_EXPORT DEVMEM_BEFORE_SANITIZER_INIT void* mmap64(void* address, size_t length, int prot,
+                                                        int flags, int fd, off64_t offset) {
+    auto real = DEVMEM_NEXT_EARLY(mmap64);
+    if (!accesses_watched() || fd < 0 || (flags & MAP_ANONYMOUS))
+        return real(address, length, prot, flags, fd, offset);
+    return watched_map("mmap64", fd, length, offset, prot, real, address, length, prot, flags, fd,
+                       offset);
 }

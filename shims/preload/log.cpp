@@ -102,6 +102,10 @@ void log_event(const Settings& settings, const LogEvent& event) {
     line.number(event.length);
     line.field("region");
     line.string(region_class(event.target));
+    if (event.range_class) {
+        line.field("class");
+        line.string(event.range_class);
+    }
     line.field("result");
     line.string(event.result);
     if (event.detail) {

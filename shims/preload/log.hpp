@@ -10,13 +10,14 @@
 namespace devmem::shim {
 
 struct LogEvent {
-    const char* op;   // the interposed call: open, fopen, ...
-    const char* path; // as the program spelled it
+    const char* op;   // the interposed call: open, fopen, read, mmap, ...
+    const char* path; // as the program spelled it; a read or map names the device
     Target target;
     const char* result; // served, denied, passthrough, failed
-    uint64_t offset;    // the extent of the image a served descriptor exposes
-    uint64_t length;
+    uint64_t offset;    // an open: the extent of the image a served descriptor exposes; a read
+    uint64_t length;    // or map: the physical range it asked for
     const char* detail; // why, when denied or failed; may be null
+    const char* range_class = nullptr; // a read or map of physical memory: devmem-scan's class
 };
 
 // Does nothing unless DEVMEM_SHIM_LOG names a file. Preserves errno.

@@ -1,5 +1,6 @@
 #include "serve.hpp"
 
+#include "accesses.hpp"
 #include "next.hpp"
 
 #include <fcntl.h>
@@ -45,6 +46,8 @@ int open_served(const Settings& settings, Target target, const char* op, const c
         return fail(EPERM);
     }
     log_event(settings, {op, path, target, "served", 0, image->file_for(target).size, nullptr});
+    if (target == Target::mem)
+        watch_accesses();
     errno = saved_errno;
     return fd;
 }

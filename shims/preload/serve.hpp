@@ -2,6 +2,7 @@
 // Each function takes the real call as a callable on a path, so the wrappers stay one line.
 #pragma once
 
+#include "accesses.hpp"
 #include "image_state.hpp"
 #include "log.hpp"
 #include "paths.hpp"
@@ -102,6 +103,8 @@ int open_target(Target target, const char* op, int dirfd, const char* path, int 
         fd = real(path);
         log_event(settings, {op, path, target, fd >= 0 ? "passthrough" : "failed", 0, 0,
                              fd >= 0 ? nullptr : strerror(errno)});
+        if (fd >= 0 && settings.log)
+            watch_accesses();
         return fd;
     case Mode::automatic:
         if (real_device_answers(real, path, fd))

@@ -137,6 +137,35 @@ TEST_CASE("open serves the image: entry point in the F segment, table at its add
     close(fd);
 }
 
+TEST_CASE("a mapping past the image fails with EPERM, one reaching past it reads zeros there") {
+    Source source("DEVMEM_SHIM_DUMP", fixtures + "/smbios2.bin");
+    int fd = devmem_compat_open("/dev/mem", O_RDONLY);
+    REQUIRE(fd >= 0);
+    const long page = sysconf(_SC_PAGESIZE);
+    const off_t end = lseek(fd, 0, SEEK_END);
+    const off_t last_page = (end - 1) / page * page;
+    void* last = mmap(nullptr, size_t(page), PROT_READ, MAP_SHARED, fd, last_page);
+    CHECK(last != MAP_FAILED);
+    if (last != MAP_FAILED)
+        munmap(last, size_t(page));
+    void* across = mmap(nullptr, size_t(2 * page), PROT_READ, MAP_SHARED, fd, last_page);
+    REQUIRE(across != MAP_FAILED);
+    CHECK(static_cast<const unsigned char*>(across)[2 * page - 1] == 0);
+    munmap(across, size_t(2 * page));
+    errno = 0;
+    CHECK(mmap(nullptr, size_t(page), PROT_READ, MAP_SHARED, fd, last_page + page) == MAP_FAILED);
+    CHECK(errno == EPERM);
+    errno = 0;
+    CHECK(mmap64(nullptr, size_t(page), PROT_READ, MAP_PRIVATE, fd, off64_t(0xFEE00000)) ==
+          MAP_FAILED);
+    CHECK(errno == EPERM);
+    errno = 0;
+    CHECK(mmap(nullptr, size_t(page), PROT_READ, MAP_SHARED, fd, last_page + page + 1) ==
+          MAP_FAILED);
+    CHECK(errno == EINVAL);
+    close(fd);
+}
+
 TEST_CASE("each descriptor has its own offset, lseek and read work, writes fail with EPERM") {
     Source source("DEVMEM_SHIM_DUMP", fixtures + "/smbios2.bin");
     int first = devmem_compat_open("/dev/mem", O_RDWR);

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -148,6 +149,47 @@ int mmap_path(const Args& a) {
         return report_errno("mmap");
     print_hex("bytes", static_cast<unsigned char*>(p) + slack, len);
     munmap(p, size_t(slack) + len);
+    close(fd);
+    return 0;
+}
+
+// accesses PATH: one of each kind of read and mapping, each of the F segment's first bytes, for
+// the log to record: read and readv at the position lseek set, pread, preadv, pread through a
+// dup, mmap64.
+int accesses(const Args& a) {
+    int fd = open(a[0].c_str(), O_RDONLY);
+    if (fd < 0)
+        return report_errno("open");
+    char bytes[16] = {};
+    lseek(fd, 0xF0000, SEEK_SET);
+    ssize_t total = read(fd, bytes, 4);
+    iovec halves[2] = {{bytes, 2}, {bytes + 2, 2}};
+    total += readv(fd, halves, 2);
+    total += pread(fd, bytes, 8, 0xF0010);
+    total += preadv(fd, halves, 2, 0xF0020);
+    int copy = dup(fd);
+    total += pread(copy, bytes, 2, 0xF0030);
+    close(copy);
+    void* p = mmap64(nullptr, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000);
+    std::printf("read=%zd mapped=%d\n", total, p != MAP_FAILED);
+    if (p != MAP_FAILED)
+        munmap(p, 0x10000);
+    close(fd);
+    return 0;
+}
+
+// read-file PATH: a read and a mapping of a file that is not /dev/mem, which the shim must not
+// look at.
+int read_file(const Args& a) {
+    int fd = open(a[0].c_str(), O_RDONLY);
+    if (fd < 0)
+        return report_errno("open");
+    char byte = 0;
+    errno = EILSEQ;
+    ssize_t n = read(fd, &byte, 1);
+    int read_errno = errno;
+    void* p = mmap(nullptr, 1, PROT_READ, MAP_PRIVATE, fd, 0);
+    std::printf("read=%zd errno=%s mapped=%d\n", n, strerrorname_np(read_errno), p != MAP_FAILED);
     close(fd);
     return 0;
 }
@@ -358,7 +400,8 @@ constexpr probe::Command commands[] = {
     {"stress", 4, stress},        {"legacy-stat", 1, legacy_stat},
     {"freopen", 1, freopen_path}, {"at-secure", 0, at_secure},
     {"opendir", 1, list_opendir}, {"fdopendir", 2, list_fdopendir},
-    {"scandir", 1, list_scandir},
+    {"scandir", 1, list_scandir}, {"accesses", 1, accesses},
+    {"read-file", 1, read_file},
 };
 
 } // namespace

@@ -254,6 +254,62 @@ std::string map_result(int prot, int flags, off_t offset, size_t length) {
     return result;
 }
 
+// The image's size as the served descriptor reports it to a reader: where reads end.
+off_t image_end() {
+    int fd = open("/dev/mem", O_RDONLY);
+    off_t end = lseek(fd, 0, SEEK_END);
+    close(fd);
+    return end;
+}
+
+// What a read of `length` bytes at `offset` gives: "bytes=N" or the errno.
+std::string read_result(off_t offset, size_t length) {
+    int fd = open("/dev/mem", O_RDONLY);
+    std::vector<char> buffer(length);
+    ssize_t n = pread(fd, buffer.data(), length, offset);
+    close(fd);
+    return n < 0 ? std::string("errno=") + strerrorname_np(errno) : "bytes=" + std::to_string(n);
+}
+
+// Whether a mapping succeeds: "mapped" or the errno.
+std::string mapping(off_t offset, size_t length, int flags = MAP_SHARED) {
+    std::string result = map_result(PROT_READ, flags, offset, length);
+    return result.starts_with("bytes=") ? "mapped" : result;
+}
+
+// The last byte of a mapping: "last=XX", or the errno. A page past the image's end must read,
+// not raise SIGBUS.
+std::string last_byte_mapped(off_t offset, size_t length) {
+    int fd = open("/dev/mem", O_RDONLY);
+    void* p = mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, offset);
+    close(fd);
+    if (p == MAP_FAILED)
+        return std::string("errno=") + strerrorname_np(errno);
+    char text[16];
+    (void)std::snprintf(text, sizeof text, "last=%02x", static_cast<unsigned char*>(p)[length - 1]);
+    munmap(p, length);
+    return text;
+}
+
+// Mappings and reads at the image's end: a STRICT_DEVMEM kernel refuses to map what it does not
+// allow with EPERM, so a mapping past the image must fail, and one reaching past it must read
+// zeros there, never raise SIGBUS.
+int beyond_image(const Args&) {
+    int before = other_descriptors();
+    off_t page = sysconf(_SC_PAGESIZE);
+    off_t last_page = (image_end() - 1) / page * page;
+    report("map-last-page", mapping(last_page, size_t(page)));
+    report("map-across-end", last_byte_mapped(last_page, size_t(2 * page)));
+    report("map-past-end", mapping(last_page + page, size_t(page), MAP_PRIVATE));
+    report("map-far", mapping(off_t(1) << 40, size_t(page)));
+    report("map-unaligned-past-end", mapping(last_page + page + 1, size_t(page)));
+    report("read-at-end", read_result(image_end() - 2, 16));
+    report("read-past-end", read_result(image_end() + page, 16));
+    report("still-served", open_result("/dev/mem"));
+    std::printf("leaked=%d\n", other_descriptors() - before);
+    return 0;
+}
+
 // Flags a caller may pass on /dev/mem: the kernel's answer for each, never a crash.
 int caller_flags(const Args&) {
     int before = other_descriptors();
@@ -286,6 +342,7 @@ constexpr probe::Command commands[] = {
     {"signal", 1, signal_during_open},
     {"caller-errors", 0, caller_errors},
     {"caller-flags", 0, caller_flags},
+    {"beyond-image", 0, beyond_image},
     {"open", 0, plain_open},
 };
 

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -249,4 +250,22 @@ TEST_CASE("unusual open flags and mappings get the kernel's answer, never a cras
     CHECK(has(text, "map-unaligned errno=EINVAL"));
     CHECK(has(text, "map-empty errno=EINVAL"));
     CHECK(has(text, "leaked=0"));
+}
+
+TEST_CASE("a mapping past the image fails with EPERM, one reaching past it reads zeros there") {
+    for (auto [source, anchor] :
+         {std::pair{"smbios2.bin", "_SM_"}, {"smbios3-large.bin", "_SM3"}}) {
+        std::string text = run_probe({"beyond-image"}, fixtures + "/" + source);
+        INFO(source << "\n" << text);
+        CHECK(has(text, "map-last-page mapped"));
+        CHECK(has(text, "map-across-end last=00"));
+        CHECK(has(text, "map-past-end errno=EPERM"));
+        CHECK(has(text, "map-far errno=EPERM"));
+        // The kernel's own checks come first, as they do before the device's.
+        CHECK(has(text, "map-unaligned-past-end errno=EINVAL"));
+        CHECK(has(text, "read-at-end bytes=2"));
+        CHECK(has(text, "read-past-end bytes=0"));
+        CHECK(has(text, std::string("still-served anchor=") + anchor));
+        CHECK(has(text, "leaked=0"));
+    }
 }

@@ -263,18 +263,42 @@ TEST_CASE("without a fixture acpi/tables is the host's") {
     CHECK(preloaded({"opendir", host.string()}, {}).has("opendir=" + listing(host)));
 }
 
+namespace {
+
+// A log file of the test's own, removed when done.
+struct TemporaryLog {
+    fs::path path = fs::temp_directory_path() / ("devmem-shim-log-" + std::to_string(getpid()));
+
+    TemporaryLog() { fs::remove(path); }
+    TemporaryLog(const TemporaryLog&) = delete;
+    TemporaryLog& operator=(const TemporaryLog&) = delete;
+    ~TemporaryLog() { fs::remove(path); }
+
+    std::vector<nlohmann::json> records() const {
+        std::ifstream in(path);
+        std::vector<nlohmann::json> parsed;
+        for (std::string line; std::getline(in, line);)
+            parsed.push_back(nlohmann::json::parse(line));
+        return parsed;
+    }
+};
+
+// A record's operation and physical range, "op offset+length".
+std::string access_of(const nlohmann::json& record) {
+    return record["op"].get<std::string>() + " " +
+           std::to_string(record["offset"].get<std::uint64_t>()) + "+" +
+           std::to_string(record["length"].get<std::uint64_t>());
+}
+
+} // namespace
+
 TEST_CASE("the log records served and denied opens as JSON Lines") {
-    fs::path log = fs::temp_directory_path() / ("devmem-shim-log-" + std::to_string(getpid()));
-    fs::remove(log);
-    std::vector<std::string> source{"--dump", smbios2, "--log", log.string()};
+    TemporaryLog log;
+    std::vector<std::string> source{"--dump", smbios2, "--log", log.path.string()};
     shimmed({"pread", "/dev/mem", "0xF0000", "4"}, source);
     shimmed({"pread", "/dev/port", "0", "1"}, source);
-    std::ifstream in(log);
-    std::vector<nlohmann::json> records;
-    for (std::string line; std::getline(in, line);)
-        records.push_back(nlohmann::json::parse(line));
-    fs::remove(log);
-    REQUIRE(records.size() == 2);
+    std::vector<nlohmann::json> records = log.records();
+    REQUIRE(records.size() == 3);
     CHECK(records[0]["op"] == "open");
     CHECK(records[0]["path"] == "/dev/mem");
     CHECK(records[0]["region"] == "physical-memory");
@@ -282,8 +306,55 @@ TEST_CASE("the log records served and denied opens as JSON Lines") {
     CHECK(records[0]["length"].get<std::uint64_t>() >= 0x100000);
     CHECK(records[0]["exe"].get<std::string>().find("devmem-probe") != std::string::npos);
     CHECK(records[0]["pid"].get<int>() > 0);
-    CHECK(records[1]["region"] == "io-ports");
+    CHECK(!records[0].contains("class"));
+    CHECK(access_of(records[1]) == "pread 983040+4");
+    CHECK(records[2]["region"] == "io-ports");
+    CHECK(records[2]["result"] == "denied");
+}
+
+TEST_CASE("the log records each read and mapping of a served /dev/mem with range and class") {
+    TemporaryLog log;
+    Output out = shimmed({"accesses", "/dev/mem"}, {"--dump", smbios2, "--log", log.path.string()});
+    CHECK(out.has("read=22 mapped=1"));
+    std::vector<nlohmann::json> records = log.records();
+    REQUIRE(records.size() == 7);
+    CHECK(records[0]["op"] == "open");
+    std::vector<std::string> accesses;
+    for (size_t i = 1; i < records.size(); ++i) {
+        INFO(records[i].dump());
+        accesses.push_back(access_of(records[i]));
+        CHECK(records[i]["path"] == "/dev/mem");
+        CHECK(records[i]["region"] == "physical-memory");
+        CHECK(records[i]["class"] == "bios-area");
+        CHECK(records[i]["result"] == "served");
+        CHECK(records[i]["pid"] == records[0]["pid"]);
+    }
+    // read and readv at the position lseek set and read advanced; the dup shares it.
+    CHECK(accesses == std::vector<std::string>{"read 983040+4", "readv 983044+4", "pread 983056+8",
+                                               "preadv 983072+4", "pread 983088+2",
+                                               "mmap64 983040+65536"});
+}
+
+TEST_CASE("a mapping beyond the image is logged as denied, and outside the BIOS area classed") {
+    TemporaryLog log;
+    std::vector<std::string> source{"--dump", smbios2, "--log", log.path.string()};
+    CHECK(shimmed({"mmap", "/dev/mem", "0x10000000", "16"}, source).has("mmap errno=EPERM"));
+    shimmed({"pread", "/dev/mem", "0xA0000", "16"}, source);
+    std::vector<nlohmann::json> records = log.records();
+    REQUIRE(records.size() == 4);
+    CHECK(access_of(records[1]) == "mmap 268435456+16");
     CHECK(records[1]["result"] == "denied");
+    CHECK(records[1]["class"] == "above-1mib");
+    CHECK(records[1].contains("detail"));
+    CHECK(access_of(records[3]) == "pread 655360+16");
+    CHECK(records[3]["class"] == "vga-hole");
+}
+
+TEST_CASE("a process that opens no /dev/mem is not watched: its reads and maps are not logged") {
+    TemporaryLog log;
+    Output out = shimmed({"read-file", smbios2}, {"--dump", smbios2, "--log", log.path.string()});
+    CHECK(out.has("read=1 errno=EILSEQ mapped=1"));
+    CHECK(!fs::exists(log.path));
 }
 
 TEST_CASE("mode off passes /dev/mem through even with a fixture") {

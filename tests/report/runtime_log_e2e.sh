@@ -1,6 +1,7 @@
 #!/bin/sh
 # A real shim audit log merged into the HTML report: a corpus program (built as "biosdate", the
-# stem of its source) and dmidecode, which nothing scanned explains, run through devmem-shim.
+# stem of its source; its open and its map are logged) and dmidecode, which nothing scanned
+# explains, run through devmem-shim.
 # usage: runtime_log_e2e.sh DEVMEM_SCAN DEVMEM_SHIM FIXTURE CORPUS WORKDIR
 set -eu
 scan=$1 shim=$2 fixture=$3 corpus=$4 workdir=$5
@@ -27,9 +28,11 @@ status=0
 
 grep -q "seen executing: $log:1: pid [0-9]* $workdir/biosdate fopen /dev/mem at 0x0-" "$report" ||
   fail "the fopen of /dev/mem is not shown at its DM001 finding"
-grep -q "1 finding seen executing, <a href=\"#unexplained\">[1-9][0-9]* accesses unexplained" \
+grep -q "seen executing: $log:2: pid [0-9]* $workdir/biosdate mmap /dev/mem at 0xf0000-0xfffff" \
+  "$report" || fail "the mmap of the BIOS area is not shown at its DM002 finding"
+grep -q "2 findings seen executing, <a href=\"#unexplained\">[1-9][0-9]* accesses unexplained" \
   "$report" ||
-  fail "the totals do not say one finding seen and dmidecode's accesses unexplained"
+  fail "the totals do not say two findings seen and dmidecode's accesses unexplained"
 sed -n '/id="unexplained"/,$p' "$report" | grep -q "/dmidecode open /dev/mem" ||
   fail "dmidecode's open is not listed as unexplained"
 

@@ -62,10 +62,9 @@ declare -A cannot_show=(
     [acpi-rsdp-ebda-and-window@dump]="a dump has no ACPI tables, so there is no RSDP to find (exit 1)"
     [acpi-proc-efi-systab-acpi20@dump]="a dump has no efi/systab, so there is no ACPI20= line (exit 1)"
     [open-openat-atfdcwd-pread@dump]="scans for an RSDP; a dump has no ACPI tables (no output)"
-    [cxx-unique-ptr-munmap-hpet]="maps the HPET registers at 0xFED00000, past the end of the image (SIGBUS)"
-    [mmio-hpet-above1mib]="maps the HPET registers at 0xFED00000, past the end of the image (SIGBUS)"
-    [largefile64-mmap64-pread64]="maps the local APIC at 0xFEE00000, past the end of the image (SIGBUS)"
-    [range-boundary-classes@dump]="sums a map up to 0x10FFFF; a dump's image ends with its table just above 1 MiB (SIGBUS)"
+    [cxx-unique-ptr-munmap-hpet]="maps the HPET registers at 0xFED00000, past the end of the image (EPERM, exit 1)"
+    [mmio-hpet-above1mib]="maps the HPET registers at 0xFED00000, past the end of the image (EPERM, exit 1)"
+    [largefile64-mmap64-pread64]="maps the local APIC at 0xFEE00000 and reads the TPM at 0xFED40000, past the end of the image (EPERM, end of file: no output)"
     [mmio-ecam-fopen-fread-above1mib]="reads PCIe config space at 0xE0000000, past the end of the image (short read, exit 1)"
     [flash-physmap-funcptr]="maps read-write and shared; the sealed image refuses it (EPERM, exit 1)"
     [realmode-lowmem-full-map]="maps the low megabyte read-write and shared at address 0; refused (exit 1)"
@@ -211,8 +210,8 @@ for source_dir in "$corpus"/*/; do
     program_arguments=${program_arguments//@IMAGE@/$work/image}
     original_arguments=${program_arguments//@OUT@/$work/$name.original-file}
     fixed_arguments=${program_arguments//@OUT@/$work/$name.fixed-file}
-    # Some programs die of SIGBUS (a map past the image); the shell's report of that goes to a
-    # file with the programs' own standard error.
+    # A program that dies of a signal: the shell's report of that goes to a file with the
+    # programs' own standard error.
     if $sysfs_readers_only; then
         (cd "$dir" && in_firmware_namespace "$work/$name.original-ready" timeout 20 "$shim" \
             "$fixture_kind" "$fixture" -- ./original $original_arguments \

@@ -13,6 +13,8 @@ INTERPOSED = {
     "__xstat64", "__lxstat64", "__fxstat64", "__fxstatat64",
     "access", "faccessat", "euidaccess", "eaccess",
     "opendir", "scandir", "scandir64", "scandirat", "scandirat64",
+    "read", "__read_chk", "pread", "pread64", "__pread_chk", "__pread64_chk",
+    "readv", "preadv", "preadv64", "mmap", "mmap64",
 }
 
 
