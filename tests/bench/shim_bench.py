@@ -4,10 +4,11 @@
 1. dmidecode --no-sysfs through the shim (LD_PRELOAD and DEVMEM_SHIM_DUMP, and through the
    launcher) against dmidecode --from-dump on the largest fixture: median wall times and their
    ratio (target <= 1.10).
-2. /bin/true with and without the preload: syscalls counted by strace -f -c, and every extra
-   call attributed from a strace -f -y trace to the dynamic loader mapping the library (its
-   openat, read, fstat, mmaps, close, and the mprotect of its RELRO segment). The pass-through
-   path adds none, so the difference must be exactly those calls.
+2. /bin/true, and devmem-probe reading and mapping a file that is not /dev/mem (through the
+   interposed read and mmap), with and without the preload: syscalls counted by strace -f -c,
+   and every extra call attributed from a strace -f -y trace to the dynamic loader mapping the
+   library (its openat, read, fstat, mmaps, close, and the mprotect of its RELRO segment). The
+   pass-through path adds none, so the difference must be exactly those calls.
 3. The wall ratio of /bin/true with and without the preload (target <= 1.05), beside the ratio
    for an empty library built the same way (tests/e2e/empty_preload.cpp): what the loader
    charges for any LD_PRELOAD, which the shim cannot go below.
@@ -58,10 +59,11 @@ def largest_fixture(build, shared):
     return max(candidates, key=os.path.getsize)
 
 
-def counted_syscalls(env):
-    """strace -f -c of /bin/true: calls per syscall name."""
+def counted_syscalls(argv, env):
+    """strace -f -c of argv: calls per syscall name."""
     with tempfile.NamedTemporaryFile("r", suffix=".strace") as out:
-        subprocess.run(["strace", "-f", "-c", "-o", out.name, "/bin/true"], check=True, env=env)
+        subprocess.run(["strace", "-f", "-c", "-o", out.name] + argv, check=True, env=env,
+                       stdout=subprocess.DEVNULL)
         counts = collections.Counter()
         for line in out.read().splitlines():
             fields = line.split()
@@ -70,12 +72,12 @@ def counted_syscalls(env):
         return counts
 
 
-def loader_calls(library, env):
-    """The calls of /bin/true that serve loading library: those naming it (strace -y prints a
+def loader_calls(argv, library, env):
+    """The calls of argv that serve loading library: those naming it (strace -y prints a
     descriptor's path) and the mprotect that makes its RELRO segment read-only."""
     with tempfile.NamedTemporaryFile("r", suffix=".strace") as out:
-        subprocess.run(["strace", "-f", "-y", "-qq", "-o", out.name, "/bin/true"], check=True,
-                       env=env)
+        subprocess.run(["strace", "-f", "-y", "-qq", "-o", out.name] + argv, check=True,
+                       env=env, stdout=subprocess.DEVNULL)
         trace = out.read().splitlines()
     calls, start, end = collections.Counter(), None, None
     for line in trace:
@@ -98,6 +100,20 @@ def describe(counts):
     return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
 
 
+def only_loader_calls(name, argv, preload, plain_env, preload_env):
+    """Prints the syscalls argv makes with and without the preload; whether the difference is
+    exactly the loader's calls for the library."""
+    plain, preloaded = counted_syscalls(argv, plain_env), counted_syscalls(argv, preload_env)
+    extra = preloaded - plain
+    loader = loader_calls(argv, preload, preload_env)
+    exact = extra == loader and plain - preloaded == collections.Counter()
+    print(f"syscalls of {name}: {sum(plain.values())} without the preload, "
+          f"{sum(preloaded.values())} with it (+{sum(extra.values())}: {describe(extra)})")
+    print(f"  the loader's calls for the library: {describe(loader)}; "
+          f"difference {'is exactly these' if exact else 'is NOT only these'}")
+    return exact
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -113,6 +129,7 @@ def main():
     launcher = os.path.abspath(os.path.join(args.build, "shims/launcher/devmem-shim"))
     preload = os.path.abspath(os.path.join(args.build, "shims/preload/libdevmem-shim.so"))
     empty = os.path.abspath(os.path.join(args.build, "tests/e2e/libdevmem-empty-preload.so"))
+    probe = os.path.abspath(os.path.join(args.build, "tests/e2e/devmem-probe"))
     dump = os.path.abspath(largest_fixture(args.build, args.shared))
     plain_env = {k: v for k, v in os.environ.items()
                  if k != "LD_PRELOAD" and not k.startswith("DEVMEM_SHIM_")}
@@ -131,14 +148,9 @@ def main():
     print(f"  devmem-shim -- dmidecode --no-sysfs    {times['launcher'] * 1e3:8.3f} ms"
           f"  ratio {times['launcher'] / base:.3f} (one more exec: the launcher's)")
 
-    plain, preloaded = counted_syscalls(plain_env), counted_syscalls(preload_env)
-    extra = preloaded - plain
-    loader = loader_calls(preload, preload_env)
-    exact = extra == loader and plain - preloaded == collections.Counter()
-    print(f"syscalls of /bin/true: {sum(plain.values())} without the preload, "
-          f"{sum(preloaded.values())} with it (+{sum(extra.values())}: {describe(extra)})")
-    print(f"  the loader's calls for the library: {describe(loader)}; "
-          f"difference {'is exactly these' if exact else 'is NOT only these'}")
+    exact = only_loader_calls("/bin/true", ["/bin/true"], preload, plain_env, preload_env)
+    exact &= only_loader_calls("devmem-probe read-file", [probe, "read-file", dump], preload,
+                               plain_env, preload_env)
 
     true_times = alternating_medians({
         "plain": (["/bin/true"], plain_env),
