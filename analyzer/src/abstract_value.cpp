@@ -80,6 +80,17 @@ Value Value::with_note(TraceNote note) const {
     return copy;
 }
 
+Value Value::adjusted_by(const std::vector<TraceNote>& notes) const {
+    Value copy = *this;
+    for (const auto& note : notes) {
+        if (std::find(copy.adjustments.begin(), copy.adjustments.end(), note) ==
+            copy.adjustments.end()) {
+            copy.adjustments.push_back(note);
+        }
+    }
+    return copy;
+}
+
 bool ValueSet::insert(Value value) {
     for (const auto& existing : values_) {
         if (existing.same_as(value)) {
@@ -162,9 +173,7 @@ bool is_symbolic(const Value& value) {
     return value.kind == Value::Kind::parameter || value.kind == Value::Kind::arithmetic;
 }
 
-} // namespace
-
-Value combine(char op, const Value& lhs, const Value& rhs) {
+Value combine_values(char op, const Value& lhs, const Value& rhs) {
     // Page alignment (`base % pagesize`, `base & ~(pagesize - 1)`) with a page size known only at
     // run time: the program still means the range it asked for, so the slack is taken as zero.
     if (rhs.kind == Value::Kind::unknown && op == '%') {
@@ -190,6 +199,16 @@ Value combine(char op, const Value& lhs, const Value& rhs) {
     value.op = op;
     value.operands = {std::make_shared<const Value>(lhs), std::make_shared<const Value>(rhs)};
     return value;
+}
+
+} // namespace
+
+Value combine(char op, const Value& lhs, const Value& rhs) {
+    auto value = combine_values(op, lhs, rhs);
+    if (value.kind == Value::Kind::unknown) {
+        return value;
+    }
+    return value.adjusted_by(lhs.adjustments).adjusted_by(rhs.adjustments);
 }
 
 ValueSet combine(char op, const ValueSet& lhs, const ValueSet& rhs) {

@@ -33,6 +33,10 @@ struct Value {
     std::vector<std::shared_ptr<const Value>> operands;
     // How the value got here; not part of its identity.
     std::vector<TraceNote> trace;
+    // Where a callee given the address of the parameter it comes from may have changed it
+    // (`round(&base, &len)`): the value is what the caller passed, possibly adjusted. Not part of
+    // its identity either.
+    std::vector<TraceNote> adjustments;
 
     static Value unknown_value();
     static Value of_number(std::uint64_t number);
@@ -45,6 +49,8 @@ struct Value {
     // Mentions a parameter of the function with this USR anywhere inside.
     bool depends_on(const std::string& function_usr) const;
     Value with_note(TraceNote note) const;
+    // The value with `notes` added to its adjustments (duplicates dropped).
+    Value adjusted_by(const std::vector<TraceNote>& notes) const;
 };
 
 // A small may-set of values; it saturates to `unknown` instead of growing without bound, so

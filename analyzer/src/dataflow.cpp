@@ -394,6 +394,9 @@ ValueSet DataFlow::formatted_string(const std::vector<CXCursor>& arguments, std:
 bool DataFlow::visit_function(const FunctionDefinition& function) {
     bool changed = false;
     const auto& self = function.id;
+    // `&parameter` handed straight to a call, with the note saying which callee may adjust it.
+    // Calls are visited before their arguments.
+    std::unordered_map<CXCursor, TraceNote, CursorHash, SameCursor> handed_to_callee;
     visit_descendants(function.cursor, [&](CXCursor cursor) {
         switch (clang_getCursorKind(cursor)) {
         case CXCursor_VarDecl:
@@ -422,7 +425,20 @@ bool DataFlow::visit_function(const FunctionDefinition& function) {
                 op == CXUnaryOperator_AddrOf || op == CXUnaryOperator_PreInc ||
                 op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreDec ||
                 op == CXUnaryOperator_PostDec;
-            if (!parts.empty() && escapes_or_changes) {
+            if (parts.empty() || !escapes_or_changes) {
+                break;
+            }
+            // A parameter whose address a callee is given stays what the caller passed, only
+            // possibly adjusted (rounded to a page, clamped); anything else may now hold anything.
+            const auto handed = handed_to_callee.find(cursor);
+            const auto parameter = handed != handed_to_callee.end()
+                                       ? own_parameter(strip_wrappers(parts.front()), self)
+                                       : std::nullopt;
+            if (parameter) {
+                changed =
+                    assign(parts.front(), ValueSet(parameter->adjusted_by({handed->second}))) ||
+                    changed;
+            } else {
                 changed = forget(parts.front()) || changed;
             }
             break;
@@ -435,6 +451,7 @@ bool DataFlow::visit_function(const FunctionDefinition& function) {
             break;
         }
         case CXCursor_CallExpr:
+            note_addresses_handed(cursor, self, handed_to_callee);
             changed = record_call(cursor, self) || changed;
             break;
         default:
@@ -442,6 +459,34 @@ bool DataFlow::visit_function(const FunctionDefinition& function) {
         }
     });
     return changed;
+}
+
+void DataFlow::note_addresses_handed(
+    CXCursor call, const std::string& function,
+    std::unordered_map<CXCursor, TraceNote, CursorHash, SameCursor>& handed) const {
+    std::string callee;
+    for (const auto& argument : call_arguments(call)) {
+        const auto address = strip_wrappers(argument);
+        if (clang_getCursorKind(address) != CXCursor_UnaryOperator ||
+            clang_getCursorUnaryOperatorKind(address) != CXUnaryOperator_AddrOf) {
+            continue;
+        }
+        const auto parts = children(address);
+        const auto parameter =
+            parts.empty() ? std::nullopt : own_parameter(strip_wrappers(parts.front()), function);
+        if (!parameter) {
+            continue;
+        }
+        if (callee.empty()) {
+            const auto targets = targets_of(call, function);
+            callee = targets.empty() ? "the callee" : fmt::format("'{}'", targets.front().name);
+        }
+        handed.insert_or_assign(
+            address, TraceNote{location_of(call),
+                               fmt::format("'{}' may be adjusted here by {}, which is given its "
+                                           "address",
+                                           parameter->name, callee)});
+    }
 }
 
 bool DataFlow::record_member_initializers(const FunctionDefinition& constructor) {
@@ -668,17 +713,11 @@ ValueSet DataFlow::evaluate_uncached(CXCursor expression, const std::string& fun
 ValueSet DataFlow::evaluate_reference(CXCursor expression, const std::string& function) const {
     const auto declaration = clang_getCursorReferenced(expression);
     ValueSet values;
+    std::optional<Value> parameter;
     switch (clang_getCursorKind(declaration)) {
-    case CXCursor_ParmDecl: {
-        const auto owner = clang_getCursorSemanticParent(declaration);
-        const auto* current = program_.find_function(function);
-        if (current != nullptr && usr(owner) == current->usr) {
-            if (const auto index = parameter_index(owner, declaration)) {
-                values.insert(Value::of_parameter(function, *index, spelling(declaration)));
-            }
-        }
+    case CXCursor_ParmDecl:
+        parameter = own_parameter(expression, function);
         break;
-    }
     case CXCursor_EnumConstantDecl:
         return ValueSet(Value::of_number(clang_getEnumConstantDeclUnsignedValue(declaration)));
     case CXCursor_FunctionDecl:
@@ -691,10 +730,39 @@ ValueSet DataFlow::evaluate_reference(CXCursor expression, const std::string& fu
         return ValueSet(Value::unknown_value());
     }
     const auto stored = store_.find(storage_key(expression));
+    if (parameter) {
+        // Where callees given the parameter's address may have adjusted it.
+        if (stored != store_.end()) {
+            for (const auto& value : stored->second.values()) {
+                if (value.same_as(*parameter)) {
+                    parameter = parameter->adjusted_by(value.adjustments);
+                }
+            }
+        }
+        values.insert(std::move(*parameter));
+    }
     if (stored != store_.end()) {
         values.insert_all(stored->second);
     }
     return values.empty() ? ValueSet(Value::unknown_value()) : values;
+}
+
+std::optional<Value> DataFlow::own_parameter(CXCursor reference,
+                                             const std::string& function) const {
+    const auto declaration = clang_getCursorReferenced(reference);
+    if (clang_getCursorKind(declaration) != CXCursor_ParmDecl) {
+        return std::nullopt;
+    }
+    const auto owner = clang_getCursorSemanticParent(declaration);
+    const auto* current = program_.find_function(function);
+    if (current == nullptr || usr(owner) != current->usr) {
+        return std::nullopt;
+    }
+    const auto index = parameter_index(owner, declaration);
+    if (!index) {
+        return std::nullopt;
+    }
+    return Value::of_parameter(function, *index, spelling(declaration));
 }
 
 ValueSet DataFlow::evaluate_operator(CXCursor expression, const std::string& function) const {
@@ -844,11 +912,12 @@ ValueSet DataFlow::substitute(const ValueSet& values, const CallSite& site) cons
                                                callee != nullptr ? callee->name : "?", value.name)};
             ValueSet passed_values;
             for (const auto& argument : evaluate(arguments[value.index], site.caller).values()) {
+                const auto adjusted = argument.adjusted_by(value.adjustments);
                 passed_values.insert(argument.kind == Value::Kind::string ||
                                              argument.kind == Value::Kind::descriptor ||
                                              argument.kind == Value::Kind::parameter
-                                         ? argument.with_note(passed)
-                                         : argument);
+                                         ? adjusted.with_note(passed)
+                                         : adjusted);
             }
             return passed_values;
         }

@@ -111,6 +111,12 @@ private:
     bool cannot_fold(CXCursor expression) const;
     ValueSet evaluate_call(CXCursor call, const std::string& function) const;
     ValueSet evaluate_reference(CXCursor expression, const std::string& function) const;
+    // The parameter of `function` the expression names, if it names one.
+    std::optional<Value> own_parameter(CXCursor reference, const std::string& function) const;
+    // Records the arguments of `call` that are the address of one of `function`'s parameters.
+    void note_addresses_handed(
+        CXCursor call, const std::string& function,
+        std::unordered_map<CXCursor, TraceNote, CursorHash, SameCursor>& handed) const;
     ValueSet evaluate_operator(CXCursor expression, const std::string& function) const;
     ValueSet with_macro_note(CXCursor literal, Value value) const;
     ValueSet resolve_value(const Value& value, const std::string& except, int depth) const;

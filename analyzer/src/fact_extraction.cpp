@@ -83,6 +83,21 @@ std::optional<std::vector<PhysicalRange>> ranges_of(const ValueSet& offsets,
     return ranges;
 }
 
+// Where callees given their address may have adjusted the offsets or lengths.
+std::vector<TraceNote> adjustments_of(const ValueSet& offsets, const ValueSet& lengths) {
+    std::vector<TraceNote> notes;
+    for (const auto* values : {&offsets, &lengths}) {
+        for (const auto& value : values->values()) {
+            for (const auto& note : value.adjustments) {
+                if (std::ranges::find(notes, note) == notes.end()) {
+                    notes.push_back(note);
+                }
+            }
+        }
+    }
+    return notes;
+}
+
 std::string parameter_names(const ValueSet& values, const std::string& function) {
     std::set<std::string> names;
     const std::function<void(const Value&)> collect = [&](const Value& value) {
@@ -517,16 +532,20 @@ private:
                 {wrapper_access.site.location,
                  fmt::format("'{}' {} the device here", wrapper_access.site.function,
                              access.kind == PhysicalAccessFact::Kind::map ? "maps" : "reads")});
-            const auto ranges = ranges_of(flow_.resolve_foreign(outer.offsets, caller->id),
-                                          flow_.resolve_foreign(outer.lengths, caller->id));
+            const auto offsets = flow_.resolve_foreign(outer.offsets, caller->id);
+            const auto lengths = flow_.resolve_foreign(outer.lengths, caller->id);
+            const auto ranges = ranges_of(offsets, lengths);
             if (ranges) {
+                // The range the caller asked for; what a rounding helper made of it is not known.
+                auto call_site = site_of(site.call, *caller, function.name);
+                const auto adjustments = adjustments_of(offsets, lengths);
+                if (!adjustments.empty()) {
+                    call_site.confidence = Confidence::low;
+                    trace.insert(trace.end(), adjustments.begin(), adjustments.end());
+                }
                 for (const auto& range : *ranges) {
-                    facts_.physical_accesses.push_back({access.kind,
-                                                        site_of(site.call, *caller, function.name),
-                                                        device->first,
-                                                        range,
-                                                        {},
-                                                        trace});
+                    facts_.physical_accesses.push_back(
+                        {access.kind, call_site, device->first, range, {}, trace});
                 }
             } else if ((outer.offsets.depends_on(caller->id) ||
                         outer.lengths.depends_on(caller->id)) &&
