@@ -10,6 +10,7 @@
 #include "libclang_support.hpp"
 #include "prefilter.hpp"
 #include "program.hpp"
+#include "run_cache.hpp"
 
 #include <fmt/format.h>
 
@@ -145,7 +146,7 @@ void check_toolchain(const AnalyzerOptions& options) {
 namespace {
 
 Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
-               const std::vector<RewriteRule>& rewrite_rules) {
+               const std::vector<RewriteRule>& rewrite_rules, detail::AnalysisInputs& inputs) {
     Report report;
     detail::Program program(options);
     const detail::Prefilter prefilter(jobs);
@@ -189,6 +190,10 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     });
     report.findings.erase(std::unique(report.findings.begin(), report.findings.end(), same_finding),
                           report.findings.end());
+    const auto prefiltered = prefilter.files_read();
+    inputs.files.insert(prefiltered.begin(), prefiltered.end());
+    inputs.files.insert(program.included_files().begin(), program.included_files().end());
+    inputs.transient = program.has_transient_outcome();
     return report;
 }
 
@@ -196,10 +201,22 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
 
 Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
                        const std::vector<RewriteRule>& rewrite_rules) {
+    std::optional<detail::RunCache> cache;
+    if (!options.cache_directory.empty()) {
+        cache.emplace(jobs, options, rewrite_rules);
+        if (auto kept = cache->lookup()) {
+            return std::move(*kept);
+        }
+    }
     // The AST walks recurse as deep as the parser could: the same deep stack.
     Report report;
+    detail::AnalysisInputs inputs;
     detail::run_with_stack(detail::deep_stack_bytes,
-                           [&] { report = analyze(jobs, options, rewrite_rules); });
+                           [&] { report = analyze(jobs, options, rewrite_rules, inputs); });
+    if (cache) {
+        cache->store(report, inputs);
+        detail::trim_cache_directory(options.cache_directory, options.cache_max_bytes);
+    }
     return report;
 }
 

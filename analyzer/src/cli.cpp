@@ -53,6 +53,7 @@ struct Options {
     std::vector<std::string> runtime_logs;
     bool no_progress = false;
     std::string cache_dir;
+    std::string cache_max_size = "1G";
     // Signed, so that a negative limit is refused rather than wrapped around.
     std::int64_t tu_timeout = 120;
     std::int64_t tu_memory_limit = 4096;
@@ -105,7 +106,10 @@ po::options_description describe(Options& options) {
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
         "parse N files at a time (default 0: every core)");
     add("cache-dir", po::value(&options.cache_dir)->value_name("DIR"),
-        "keep parsed files in DIR, so that a re-run parses only what changed");
+        "keep reports and parsed files in DIR, so that a re-run parses only what changed");
+    add("cache-max-size", po::value(&options.cache_max_size)->value_name("SIZE"),
+        "trim DIR to SIZE bytes (suffix K, M or G; default 1G; 0: no limit) after a run, least "
+        "recently used first");
     add("tu-timeout", po::value(&options.tu_timeout)->value_name("SECONDS"),
         "give up on a file whose parsing takes longer (default 120; 0: no limit)");
     add("tu-memory-limit", po::value(&options.tu_memory_limit)->value_name("MIB"),
@@ -220,6 +224,34 @@ void apply_suppressions(Report& report, const Options& options, const Policy& po
     }
 }
 
+// "512M", "2G", "1048576": bytes with an optional binary suffix.
+std::uint64_t parse_size(const std::string& text) {
+    const auto refuse = [&] {
+        return ConfigError(fmt::format(
+            "--cache-max-size takes a number of bytes with an optional K, M or G, not '{}'", text));
+    };
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+        ++digits;
+    }
+    const auto suffix = std::string_view(text).substr(digits);
+    unsigned shift = 0;
+    if (suffix == "K" || suffix == "k") {
+        shift = 10;
+    } else if (suffix == "M" || suffix == "m") {
+        shift = 20;
+    } else if (suffix == "G" || suffix == "g") {
+        shift = 30;
+    } else if (!suffix.empty()) {
+        throw refuse();
+    }
+    constexpr std::size_t max_digits = 12;
+    if (digits == 0 || digits > max_digits) {
+        throw refuse();
+    }
+    return std::stoull(text.substr(0, digits)) << shift;
+}
+
 void set_parse_limits(Options& options) {
     for (const auto& [name, value] : {std::pair{"--tu-timeout", options.tu_timeout},
                                       std::pair{"--tu-memory-limit", options.tu_memory_limit}}) {
@@ -231,6 +263,7 @@ void set_parse_limits(Options& options) {
     options.analyzer.tu_timeout_seconds = static_cast<unsigned>(options.tu_timeout);
     options.analyzer.tu_memory_limit_mib = static_cast<std::uint64_t>(options.tu_memory_limit);
     options.analyzer.cache_directory = options.cache_dir;
+    options.analyzer.cache_max_bytes = parse_size(options.cache_max_size);
 }
 
 // Standard error itself, attached to a terminal: the one place a progress line belongs.

@@ -238,6 +238,7 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
     // As parse_unit() reports a unit libclang could not parse at all.
     const auto failed = [](std::string reason) {
         Outcome failure;
+        failure.transient = true;
         failure.record.incomplete = true;
         failure.record.note = reason + "; only device opens matched lexically are reported";
         return failure;

@@ -40,6 +40,8 @@ public:
         ParseRecord record;
         // The worker parsed the unit but could not save its AST (so it is parsed here instead).
         bool unsaved = false;
+        // The unit hit a limit or the worker died or misbehaved: a re-run may fare otherwise.
+        bool transient = false;
     };
     // Parses the job as parse_unit() does, in the worker, which saves the AST at `ast` when
     // record.parsed and keeps the unit's stand-in headers until its next request. A unit that

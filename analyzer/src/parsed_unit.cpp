@@ -6,8 +6,6 @@ namespace devmem::scan::detail {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 // Relative names are relative to the job's directory (-working-directory), not to ours.
 std::vector<std::string> included_files(CXTranslationUnit unit, const CompileJob& job) {
     struct Context {
@@ -24,8 +22,6 @@ std::vector<std::string> included_files(CXTranslationUnit unit, const CompileJob
         &context);
     return std::move(context.files);
 }
-
-} // namespace
 
 void to_json(nlohmann::json& json, const ParseRecord& record) {
     json = {{"parsed", record.parsed},

@@ -41,6 +41,10 @@ std::vector<std::uint8_t> encode(const nlohmann::json& message);
 // nullopt for bytes that are not a CBOR document.
 std::optional<nlohmann::json> decode(const std::vector<std::uint8_t>& bytes);
 
+// The main file and every file the unit included, absolute (relative names are taken from the
+// job's directory).
+std::vector<std::string> included_files(CXTranslationUnit unit, const CompileJob& job);
+
 ParseRecord record_of(const ParsedUnit& parsed, const CompileJob& job);
 // The unit as parse_unit() gave it, `unit` loaded from the AST file the record describes.
 ParsedUnit unit_of(CXTranslationUnit unit, const ParseRecord& record, const CompileJob& job);

@@ -373,6 +373,15 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     return closure;
 }
 
+std::vector<std::string> Prefilter::files_read() const {
+    std::vector<std::string> files;
+    files.reserve(files_.size());
+    for (const auto& entry : files_) {
+        files.push_back(entry.first.string());
+    }
+    return files;
+}
+
 std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentioned,
                                            const std::set<std::string>& defined) const {
     std::map<const FileText*, bool> answers;

@@ -33,6 +33,9 @@ public:
     std::vector<std::size_t> select(const std::set<std::string>& mentioned,
                                     const std::set<std::string>& defined = {}) const;
 
+    // Every file whose text was read: the jobs' files and the project headers they include.
+    std::vector<std::string> files_read() const;
+
 private:
     struct FileText;
     const FileText& text_of(const std::filesystem::path& file);

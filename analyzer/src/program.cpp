@@ -1,12 +1,14 @@
 #include "program.hpp"
 
 #include "libclang_support.hpp"
+#include "parsed_unit.hpp"
 #include "unit_source.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <thread>
 
 namespace devmem::scan::detail {
@@ -80,7 +82,11 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
         if (parsed[i].note) {
             notes.push_back(std::move(*parsed[i].note));
         }
+        transient_ = transient_ || parsed[i].transient;
         if (parsed[i].unit != nullptr) {
+            auto files = detail::included_files(parsed[i].unit, jobs[i]);
+            included_files_.insert(std::make_move_iterator(files.begin()),
+                                   std::make_move_iterator(files.end()));
             units_.push_back({parsed[i].unit, parsed[i].confidence});
             index_unit(units_.back());
         }

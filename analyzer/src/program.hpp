@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ public:
     const std::vector<CXCursor>& field_initializers() const { return field_initializers_; }
     // The macro whose expansion starts at this location, if any, and where it was defined.
     const TraceNote* macro_expanded_at(const SourceLocation& location) const;
+    // Every file the parsed units included, their main files too, absolute.
+    const std::set<std::string>& included_files() const { return included_files_; }
+    // A unit's outcome was decided by a parser limit or a dead worker, not by its text alone.
+    bool has_transient_outcome() const { return transient_; }
 
 private:
     void index_unit(const TranslationUnit& unit);
@@ -80,6 +85,8 @@ private:
     std::vector<CXCursor> global_initializers_;
     std::vector<CXCursor> field_initializers_;
     std::map<SourceLocation, TraceNote> macro_expansions_;
+    std::set<std::string> included_files_;
+    bool transient_ = false;
 };
 
 std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerOptions& options);

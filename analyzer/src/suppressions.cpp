@@ -1,5 +1,6 @@
 #include "devmem/scan/suppressions.hpp"
 
+#include "content_hash.hpp"
 #include "devmem/scan/fingerprint.hpp"
 #include "devmem/scan/lint_config.hpp"
 #include "source_lines.hpp"
@@ -48,6 +49,17 @@ std::vector<std::string> split_rules(const std::string& list) {
         start = comma + 1;
     }
     return rules;
+}
+
+// Most files have no suppression at all: one search of the whole text spares them being split
+// into lines and matched line by line.
+bool may_hold_suppressions(const std::string& file) {
+    std::error_code error;
+    if (!fs::is_regular_file(file, error)) {
+        return false;
+    }
+    const auto text = detail::read_file_bytes(file);
+    return text && text->find("devmem-scan:") != std::string::npos;
 }
 
 // Only in a comment: a string literal that happens to contain the marker does not count.
@@ -113,6 +125,9 @@ void apply_inline_suppressions(Report& report, const std::vector<std::string>& s
     detail::SourceLines sources;
     std::map<std::pair<std::string, unsigned>, std::vector<InlineSuppression>> by_line;
     for (const auto& file : ordered_files) {
+        if (!may_hold_suppressions(file)) {
+            continue;
+        }
         for (auto& suppression : find_inline_suppressions(file, sources.lines_of(file))) {
             by_line[{file_key(file), suppression.location.line}].push_back(std::move(suppression));
         }

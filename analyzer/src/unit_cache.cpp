@@ -3,6 +3,7 @@
 #include "content_hash.hpp"
 #include "devmem/scan/lint_config.hpp"
 #include "libclang_support.hpp"
+#include "run_cache.hpp"
 
 #include <devmem/version.hpp>
 
@@ -62,14 +63,11 @@ std::optional<nlohmann::json> read_entry(const fs::path& file) {
 
 } // namespace
 
-UnitCache::UnitCache(fs::path directory) : directory_(std::move(directory)) {
-    std::error_code error;
-    fs::create_directories(directory_, error);
-    if (error || !fs::is_directory(directory_)) {
-        throw ConfigError(fmt::format("cannot use {} as the cache directory: {}",
-                                      directory_.string(),
-                                      error ? error.message() : "not a directory"));
-    }
+UnitCache::UnitCache(fs::path directory)
+    : directory_(make_cache_directory(std::move(directory))), digests_(directory_) {}
+
+UnitCache::~UnitCache() {
+    digests_.save();
 }
 
 std::optional<std::string> UnitCache::key(const CompileJob& job,
@@ -91,19 +89,6 @@ std::optional<std::string> UnitCache::key(const CompileJob& job,
         std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-std::optional<std::string> UnitCache::digest_of(const std::string& file) {
-    {
-        const std::scoped_lock lock(mutex_);
-        if (const auto known = digests_.find(file); known != digests_.end()) {
-            return known->second;
-        }
-    }
-    auto digest = file_hash(file);
-    const std::scoped_lock lock(mutex_);
-    digests_.emplace(file, digest);
-    return digest;
-}
-
 std::optional<UnitCache::Hit> UnitCache::lookup(const std::string& key) {
     const auto entry = read_entry(directory_ / (key + ".entry"));
     if (!entry || !entry->is_object()) {
@@ -121,7 +106,7 @@ std::optional<UnitCache::Hit> UnitCache::lookup(const std::string& key) {
             return std::nullopt;
         }
         for (std::size_t i = 0; i < digests.size(); ++i) {
-            if (digest_of(hit.record.files[i]) != digests[i].get<std::string>()) {
+            if (digests_.digest(hit.record.files[i]) != digests[i].get<std::string>()) {
                 return std::nullopt;
             }
         }
@@ -129,6 +114,8 @@ std::optional<UnitCache::Hit> UnitCache::lookup(const std::string& key) {
         if (file_hash(hit.ast) != entry->at("ast_digest").get<std::string>()) {
             return std::nullopt;
         }
+        touch_cache_file(directory_ / (key + ".entry"));
+        touch_cache_file(hit.ast);
         return hit;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
@@ -145,7 +132,7 @@ bool UnitCache::store(const std::string& key, const fs::path& scratch, const Par
     std::vector<std::string> digests;
     std::string all_digests;
     for (const auto& file : record.files) {
-        const auto digest = digest_of(file);
+        const auto digest = digests_.digest(file);
         if (!digest) {
             fs::remove(scratch, error);
             return false;

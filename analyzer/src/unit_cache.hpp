@@ -8,11 +8,10 @@
 // that is damaged, truncated or from another version is a miss.
 
 #include "devmem/scan/compilation.hpp"
+#include "file_digests.hpp"
 #include "parsed_unit.hpp"
 
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +22,9 @@ class UnitCache {
 public:
     // Creates the directory; throws ConfigError when it cannot.
     explicit UnitCache(std::filesystem::path directory);
+    ~UnitCache();
+    UnitCache(const UnitCache&) = delete;
+    UnitCache& operator=(const UnitCache&) = delete;
 
     // The entry's key; nullopt when the main file cannot be read (it is then not cached).
     std::optional<std::string> key(const CompileJob& job,
@@ -43,12 +45,9 @@ public:
                const ParseRecord& record);
 
 private:
-    // File digests, computed once per run: every unit includes the same system headers.
-    std::optional<std::string> digest_of(const std::string& file);
-
     std::filesystem::path directory_;
-    std::mutex mutex_;
-    std::map<std::string, std::optional<std::string>> digests_;
+    // Every unit includes the same system headers: each is checked once per run.
+    FileDigests digests_;
 };
 
 } // namespace devmem::scan::detail

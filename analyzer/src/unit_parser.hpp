@@ -26,6 +26,8 @@ struct ParsedUnit {
     // The stand-in headers the unit was parsed with, removed with the last reference: an AST
     // saved from the unit can be loaded only while they exist.
     std::shared_ptr<const void> stand_ins;
+    // A parser limit or a dead worker decided the outcome, which a re-run may not repeat.
+    bool transient = false;
 };
 
 ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options);

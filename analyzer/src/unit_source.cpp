@@ -79,11 +79,13 @@ ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob&
 ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const CompileJob& job,
                                        const std::optional<std::string>& key) {
     const auto ast = scratch_path();
-    const auto [record, unsaved] = workers_[slot]->parse(job, options_, ast);
+    const auto [record, unsaved, transient] = workers_[slot]->parse(job, options_, ast);
     std::error_code ignored;
     if (!record.parsed) {
         fs::remove(ast, ignored);
-        return unit_of(nullptr, record, job);
+        auto failed = unit_of(nullptr, record, job);
+        failed.transient = transient;
+        return failed;
     }
     auto* unit = unsaved ? nullptr : load_unit(index, ast);
     if (unit == nullptr) {

@@ -4,6 +4,7 @@
 #include "devmem/scan/cli.hpp"
 #include "parsed_unit.hpp"
 #include "program.hpp"
+#include "run_cache.hpp"
 #include "unit_cache.hpp"
 
 #include "scan_run.hpp"
@@ -12,6 +13,8 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+
+#include <chrono>
 
 #include <fstream>
 #include <map>
@@ -164,7 +167,14 @@ TEST_CASE("a damaged, truncated or foreign cache entry is a miss") {
     std::filesystem::path entry;
     std::filesystem::path ast;
     for (const auto& file : std::filesystem::directory_iterator(cache)) {
-        (file.path().extension() == ".entry" ? entry : ast) = file.path();
+        if (file.path().extension() == ".entry") {
+            entry = file.path();
+        } else if (file.path().extension() == ".ast") {
+            ast = file.path();
+        } else if (file.path().extension() == ".run") {
+            // The kept report would spare the warm run the parsed unit this case is about.
+            std::filesystem::remove(file.path());
+        }
     }
     REQUIRE(!entry.empty());
     REQUIRE(!ast.empty());
@@ -235,6 +245,13 @@ TEST_CASE("a unit that outruns the time limit is killed and reported; the others
     auto strict = arguments;
     strict.insert(strict.begin(), "--strict");
     CHECK(scan(strict).status == exit_incomplete);
+    // A limit decided part of the report, which a re-run may not repeat: it is not kept.
+    auto cached = arguments;
+    cached.insert(cached.begin(), {"--cache-dir", (directory.path() / "cache").string()});
+    CHECK(scan(cached).status == exit_findings);
+    for (const auto& file : std::filesystem::directory_iterator(directory.path() / "cache")) {
+        CHECK(file.path().extension() != ".run");
+    }
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
@@ -274,4 +291,135 @@ TEST_CASE("negative or oversized limits are usage errors") {
     const auto run = scan({"--tu-memory-limit", "99999999999", "a.c"});
     CHECK(run.status == exit_usage);
     CHECK_THAT(run.err, Catch::Contains("--tu-memory-limit takes a number"));
+}
+
+TEST_CASE("an unchanged tree is reported from the kept report, without parsing") {
+    TemporaryDirectory directory;
+    directory.write("src/h.h", "#define DEVICE \"/dev/mem\"\n#define BASE 0xF0000\n");
+    directory.write("src/a.c", mapping_unit);
+    // Parsed with a stand-in for the missing header: its unit is never kept as an AST.
+    directory.write("src/b.c", "#include \"h.h\"\n#include <pixman.h>\n"
+                               "int b(void) { return open(DEVICE, 0); }\n");
+    const auto cache = directory.path() / "cache";
+    const auto arguments = scan_arguments(cache, {(directory.path() / "src").string()});
+    const auto cold = scan(arguments);
+    REQUIRE(cold.status == exit_findings);
+    CHECK_THAT(cold.out, Catch::Contains("pixman.h"));
+    std::vector<std::filesystem::path> reports;
+    for (const auto& file : std::filesystem::directory_iterator(cache)) {
+        if (file.path().extension() == ".run") {
+            reports.push_back(file.path());
+        }
+    }
+    REQUIRE(reports.size() == 1);
+    // Without the per-unit entries, the warm run can only have come from the kept report.
+    for (const auto& file : std::filesystem::directory_iterator(cache)) {
+        if (file.path().extension() == ".entry" || file.path().extension() == ".ast") {
+            std::filesystem::remove(file.path());
+        }
+    }
+    const auto warm = scan(arguments);
+    CHECK(warm.status == cold.status);
+    CHECK(warm.out == cold.out);
+    CHECK(warm.err == cold.err);
+    bool parsed_again = false;
+    for (const auto& file : std::filesystem::directory_iterator(cache)) {
+        parsed_again = parsed_again || file.path().extension() == ".entry";
+    }
+    CHECK_FALSE(parsed_again);
+
+    SECTION("a header that appears in an include directory is seen") {
+        directory.write("src/pixman.h", "");
+        const auto after = scan(arguments);
+        CHECK_THAT(after.out, !Catch::Contains("pixman.h"));
+        CHECK_THAT(after.out, Catch::Contains("src/b.c"));
+    }
+    SECTION("an edited header is seen") {
+        directory.write("src/h.h", "#define DEVICE \"/dev/mem\"\n#define BASE 0xE0000\n");
+        const auto after = scan(arguments);
+        CHECK_THAT(after.out, Catch::Contains("0xe0000") && !Catch::Contains("0xf0000"));
+    }
+    SECTION("a damaged kept report is a miss") {
+        auto bytes = read_all(reports.front());
+        bytes[bytes.size() - 2] ^= 0x01;
+        write_all(reports.front(), bytes);
+        CHECK(scan(arguments).out == cold.out);
+        CHECK(read_all(reports.front()) != bytes);
+    }
+    SECTION("other rewrite rules are another report") {
+        const auto rules = directory.path() / "rules";
+        std::filesystem::create_directories(rules);
+        auto other = arguments;
+        other[1] = rules.string();
+        scan(other);
+        std::size_t kept = 0;
+        for (const auto& file : std::filesystem::directory_iterator(cache)) {
+            kept += file.path().extension() == ".run" ? 1 : 0;
+        }
+        CHECK(kept == 2);
+    }
+}
+
+TEST_CASE("a file's digest is trusted from its record only while its status is unchanged") {
+    TemporaryDirectory directory;
+    const auto file = directory.write("a.h", "#define A 1\n");
+    const auto cache = directory.path() / "cache";
+    std::filesystem::create_directories(cache);
+    // Older than the window in which a record is not trusted.
+    const auto settled = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+    std::filesystem::last_write_time(file, settled);
+    std::string first;
+    {
+        FileDigests digests(cache);
+        first = digests.digest(file.string()).value();
+        CHECK(first == content_hash("#define A 1\n"));
+        digests.save();
+    }
+    CHECK(FileDigests(cache).digest(file.string()) == first);
+    // The same size and modification time, other bytes: the change time still tells.
+    write_all(file, "#define A 2\n");
+    std::filesystem::last_write_time(file, settled);
+    CHECK(FileDigests(cache).digest(file.string()) == content_hash("#define A 2\n"));
+    // A directory's digest is that of its listing.
+    FileDigests digests(cache);
+    const auto before = digests.digest(directory.path().string());
+    REQUIRE(before);
+    directory.write("b.h", "");
+    CHECK(FileDigests(cache).digest(directory.path().string()) != before);
+    CHECK_FALSE(FileDigests(cache).digest((directory.path() / "missing.h").string()));
+}
+
+TEST_CASE("trimming the cache removes the least recently used files first") {
+    TemporaryDirectory directory;
+    const auto now = std::filesystem::file_time_type::clock::now();
+    const std::vector<std::pair<std::string, int>> files{
+        {"old.entry", 3}, {"older.ast", 4}, {"recent.run", 1}, {"new.entry", 0}};
+    for (const auto& [name, hours] : files) {
+        const auto path = directory.write("cache/" + name, std::string(1000, 'x'));
+        std::filesystem::last_write_time(path, now - std::chrono::hours(hours));
+    }
+    const auto cache = directory.path() / "cache";
+    touch_cache_file(cache / "older.ast");
+    trim_cache_directory(cache, 2500);
+    CHECK(std::filesystem::exists(cache / "older.ast"));
+    CHECK(std::filesystem::exists(cache / "new.entry"));
+    CHECK_FALSE(std::filesystem::exists(cache / "old.entry"));
+    CHECK_FALSE(std::filesystem::exists(cache / "recent.run"));
+    trim_cache_directory(cache, 0);
+    CHECK(std::filesystem::exists(cache / "new.entry"));
+}
+
+TEST_CASE("the cache size cap takes bytes with an optional K, M or G") {
+    TemporaryDirectory directory;
+    const auto source = directory.write("a.c", "int main(void) { return 0; }\n");
+    for (const char* size : {"1x", "-1", "G", "99999999999999M"}) {
+        const auto run = scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--cache-dir",
+                               (directory.path() / "cache").string(), "--cache-max-size", size,
+                               source.string()});
+        CHECK(run.status == exit_usage);
+        CHECK_THAT(run.err, Catch::Contains("--cache-max-size takes"));
+    }
+    CHECK(scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--cache-dir",
+                (directory.path() / "cache").string(), "--cache-max-size", "64M", source.string()})
+              .status == exit_clean);
 }

@@ -17,8 +17,11 @@ struct AnalyzerOptions {
     std::string resource_dir; // empty: libclang's own
     // Threads that parse translation units; 0 uses every core. The report does not depend on it.
     unsigned jobs = 0;
-    // Where parsed units are kept between runs; empty: nowhere.
+    // Where parsed units and reports are kept between runs; empty: nowhere.
     std::filesystem::path cache_directory;
+    // The size the cache directory is trimmed to after a run, least recently used files first;
+    // 0: no limit.
+    std::uint64_t cache_max_bytes = std::uint64_t{1} << 30U;
     // Per translation unit: wall-clock seconds and MiB of address space its parser may use
     // before it is killed and the unit reported as not analysed. Units are parsed in worker
     // processes unless both are 0.
