@@ -156,6 +156,7 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     detail::ProgramFacts facts;
     // The last round's: rewrite rules evaluate the flagged calls' arguments with it.
     std::optional<detail::DataFlow> flow;
+    bool toolchain_checked = false;
     // A unit that only calls a wrapper, or only defines one and is passed the device, shows the
     // prefilter nothing until the wrapper is known, so units are added in rounds until a round
     // learns nothing new.
@@ -168,6 +169,11 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
         }
         if (round.empty() && !first_round) {
             break;
+        }
+        // Only when something is to be parsed: a tree with nothing to find needs no parser.
+        if (!round.empty() && !toolchain_checked) {
+            check_toolchain(options);
+            toolchain_checked = true;
         }
         program.add(round, report.notes);
         flow.emplace(program);
@@ -190,6 +196,12 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     });
     report.findings.erase(std::unique(report.findings.begin(), report.findings.end(), same_finding),
                           report.findings.end());
+    report.files_with_markers.emplace();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (prefilter.mentions_marker(i)) {
+            report.files_with_markers->push_back(jobs[i].file.string());
+        }
+    }
     const auto prefiltered = prefilter.files_read();
     inputs.files.insert(prefiltered.begin(), prefiltered.end());
     inputs.files.insert(program.included_files().begin(), program.included_files().end());

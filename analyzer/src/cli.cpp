@@ -210,9 +210,13 @@ void apply_suppressions(Report& report, const Options& options, const Policy& po
                         const std::vector<CompileJob>& jobs) {
     apply_rule_policy(report.findings, policy.selection, policy.severity);
     std::vector<std::string> scanned_files;
-    scanned_files.reserve(jobs.size());
-    for (const auto& job : jobs) {
-        scanned_files.push_back(job.file.string());
+    if (report.files_with_markers) {
+        scanned_files = *report.files_with_markers;
+    } else {
+        scanned_files.reserve(jobs.size());
+        for (const auto& job : jobs) {
+            scanned_files.push_back(job.file.string());
+        }
     }
     apply_inline_suppressions(report, scanned_files);
     auto overrides_file = fs::path(options.overrides);
@@ -407,7 +411,6 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
                                                                          : exit_findings;
         }
         const auto jobs = select_jobs(options);
-        check_toolchain(options.analyzer);
         if (!options.no_progress && is_terminal(err)) {
             options.analyzer.progress = &err;
         }

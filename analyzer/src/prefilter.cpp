@@ -210,6 +210,7 @@ struct Prefilter::FileText {
             return has_trigger && calls_ports;
         });
         find_includes(text);
+        mentions_marker = text.find("devmem-scan:") != std::string_view::npos;
     }
 
     bool mentions_any(const std::set<std::string>& names) const {
@@ -260,6 +261,7 @@ struct Prefilter::FileText {
     // Port-I/O names count in a unit's own file only: a header that defines inb() for the whole
     // project (the X server's compiler.h) would otherwise keep every unit.
     bool calls_ports = false;
+    bool mentions_marker = false;
     std::vector<Include> includes;
 
 private:
@@ -380,6 +382,10 @@ std::vector<std::string> Prefilter::files_read() const {
         files.push_back(entry.first.string());
     }
     return files;
+}
+
+bool Prefilter::mentions_marker(std::size_t index) const {
+    return closures_[index].front()->mentions_marker;
 }
 
 std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentioned,

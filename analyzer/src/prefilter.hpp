@@ -35,6 +35,8 @@ public:
 
     // Every file whose text was read: the jobs' files and the project headers they include.
     std::vector<std::string> files_read() const;
+    // Whether job `index`'s own file mentions "devmem-scan:" (may hold inline suppressions).
+    bool mentions_marker(std::size_t index) const;
 
 private:
     struct FileText;

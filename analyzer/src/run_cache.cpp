@@ -99,7 +99,11 @@ nlohmann::json report_json(const Report& report) {
     for (const auto& note : report.notes) {
         notes.push_back({location_json(note.location), note.message, static_cast<int>(note.kind)});
     }
-    return {{"findings", std::move(findings)}, {"notes", std::move(notes)}};
+    return {{"findings", std::move(findings)},
+            {"notes", std::move(notes)},
+            {"files_with_markers", report.files_with_markers
+                                       ? nlohmann::json(*report.files_with_markers)
+                                       : nlohmann::json()}};
 }
 
 Report report_from(const nlohmann::json& json) {
@@ -110,6 +114,9 @@ Report report_from(const nlohmann::json& json) {
     for (const auto& note : json.at("notes")) {
         report.notes.push_back({location_from(note.at(0)), note.at(1).get<std::string>(),
                                 enum_at<NoteKind>(note.at(2))});
+    }
+    if (const auto& marked = json.at("files_with_markers"); !marked.is_null()) {
+        report.files_with_markers = marked.get<std::vector<std::string>>();
     }
     return report;
 }
@@ -123,7 +130,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Raised whenever the layout of an entry changes, so that old entries are misses.
-constexpr int entry_format = 1;
+constexpr int entry_format = 2;
 constexpr std::size_t digest_length = 32;
 
 std::string run_key(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,

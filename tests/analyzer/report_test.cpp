@@ -27,7 +27,10 @@ Report sample_report(const std::string& file) {
     finding.servability = Servability::served;
     finding.replacement = "/sys/firmware/dmi/tables";
     finding.trace = {{{file, 1, 10}, "path '/dev/mem' comes from here"}};
-    return {{finding}, {{{file, 0, 0}, "has errors", NoteKind::incomplete_analysis}}, {}};
+    Report report;
+    report.findings = {finding};
+    report.notes = {{{file, 0, 0}, "has errors", NoteKind::incomplete_analysis}};
+    return report;
 }
 
 std::string render(const Report& report, OutputFormat format) {

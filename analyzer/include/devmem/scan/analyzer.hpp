@@ -44,7 +44,9 @@ public:
 void check_toolchain(const AnalyzerOptions& options);
 
 // Parses the jobs as one program and reports what the rules find. A job that does not parse
-// becomes a note; the rest is still analysed.
+// becomes a note; the rest is still analysed. Throws ToolchainError (check_toolchain) when a unit
+// is to be parsed and libclang lacks its builtin headers; a tree the prefilter finds nothing in is
+// not parsed at all.
 Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
                        const std::vector<RewriteRule>& rewrite_rules);
 

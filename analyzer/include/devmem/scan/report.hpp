@@ -32,6 +32,9 @@ struct Report {
     // SARIF's SRCROOT and the base of the paths in fingerprints and GitLab reports; empty: paths
     // are written as the analyzer found them.
     std::filesystem::path root;
+    // The scanned files whose text mentions "devmem-scan:", the only ones that can hold inline
+    // suppressions, as the analysis read them; nullopt: not known, every scanned file is searched.
+    std::optional<std::vector<std::string>> files_with_markers;
 };
 
 // True when a note says part of the program was not analysed (a file failed to parse).
