@@ -85,7 +85,7 @@ Finding finding_from(const nlohmann::json& json) {
     for (const auto& edit : json.at(14)) {
         finding.edits.push_back({edit.at(0).get<std::string>(), edit.at(1).get<unsigned>(),
                                  edit.at(2).get<unsigned>(), edit.at(3).get<std::string>(),
-                                 edit.at(4).get<std::uint64_t>()});
+                                 edit.at(4).get<std::string>()});
     }
     return finding;
 }
