@@ -10,8 +10,9 @@
 # DEVMEM_SHIM_FIRMWARE, and the programs that read /sys/firmware themselves are only built. With
 # --sysfs-readers, only those are compared, both sides in a private mount namespace whose
 # /sys/firmware (and /proc/efi/systab) is the fixture, and no variable is set for the fixed one:
-# libdevmem-compat reads /sys/firmware as on a real machine. Exit 77 when no mount namespace can
-# be made.
+# libdevmem-compat reads /sys/firmware as on a real machine. Where no mount namespace can be
+# made (a chroot, a container without CAP_SYS_ADMIN), proot's bind mounts (ptrace, no privilege)
+# give both sides the same view. Exit 77 when neither works.
 #
 # usage: corpus_fix_acceptance.sh [--sysfs-readers] DEVMEM_SCAN RULES_DIR CORPUS_DIR DEVMEM_SHIM
 #                                 COMPAT_LIB_DIR COMPAT_INCLUDE_DIR --dump FILE|--firmware DIR
@@ -134,22 +135,42 @@ if $sysfs_readers_only; then
             break
         fi
     done
-    if [ -z "$unshare_command" ]; then
+    proot_binds=()
+    if [ -z "$unshare_command" ] && command -v proot >/dev/null; then
+        proot_binds=(-b "$firmware_view:/sys/firmware")
+        if [ -e "$firmware_view/efi/systab" ]; then
+            proot_binds+=(-b "$firmware_view/efi/systab:/proc/efi/systab")
+        fi
+        if ! proot "${proot_binds[@]}" cmp -s "$firmware_view/dmi/tables/DMI" \
+            /sys/firmware/dmi/tables/DMI 2>>"$work/unshare-err"; then
+            proot_binds=()
+        fi
+    fi
+    if [ -z "$unshare_command" ] && [ ${#proot_binds[@]} -eq 0 ]; then
         echo "SKIP: no private mount namespace with the fixture on /sys/firmware can be made here" \
-            "(unshare -m and unshare -r -m: $(head -1 "$work/unshare-err")); the programs that" \
-            "read /sys/firmware themselves are not compared"
+            "(unshare -m and unshare -r -m: $(head -1 "$work/unshare-err")), and no working" \
+            "proot; the programs that read /sys/firmware themselves are not compared"
         exit 77
     fi
-    echo "mount namespace: $unshare_command, $fixture as /sys/firmware"
+    if [ -n "$unshare_command" ]; then
+        echo "mount namespace: $unshare_command, $fixture as /sys/firmware"
+    else
+        echo "no mount namespace ($(head -1 "$work/unshare-err")); proot ${proot_binds[*]}"
+    fi
 fi
 
 # in_firmware_namespace READY COMMAND...: runs the command with the fixture as /sys/firmware, in
-# a new mount namespace; 125 and a message when the namespace was not set up (READY not made).
+# a new mount namespace or under proot; 125 and a message when that was not set up (READY not
+# made).
 in_firmware_namespace() {
     local ready=$1
     shift
-    $unshare_command bash "$work/enter-firmware-namespace" "$firmware_view" \
-        "$work/host-proc" "$ready" "$@"
+    if [ -n "$unshare_command" ]; then
+        $unshare_command bash "$work/enter-firmware-namespace" "$firmware_view" \
+            "$work/host-proc" "$ready" "$@"
+    else
+        proot "${proot_binds[@]}" bash -c 'touch "$0" && exec "$@"' "$ready" "$@"
+    fi
     local status=$?
     if [ ! -e "$ready" ]; then
         echo "the mount namespace was not set up" >&2
