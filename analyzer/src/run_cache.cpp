@@ -1,5 +1,6 @@
 #include "run_cache.hpp"
 
+#include "cache_entry.hpp"
 #include "content_hash.hpp"
 #include "devmem/scan/lint_config.hpp"
 #include "libclang_support.hpp"
@@ -13,8 +14,6 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <random>
 
 namespace devmem::scan {
 
@@ -131,7 +130,6 @@ namespace {
 
 // Raised whenever the layout of an entry changes, so that old entries are misses.
 constexpr int entry_format = 2;
-constexpr std::size_t digest_length = 32;
 
 std::string run_key(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
                     const std::set<std::string>& rule_files) {
@@ -154,19 +152,6 @@ std::string run_key(const std::vector<CompileJob>& jobs, const AnalyzerOptions& 
     const auto bytes = encode(identity);
     return content_hash(
         std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-// The entry's digest, then its CBOR document: damage is noticed before the decoder sees it.
-std::optional<nlohmann::json> read_entry(const fs::path& file) {
-    const auto bytes = read_file_bytes(file);
-    if (!bytes || bytes->size() < digest_length) {
-        return std::nullopt;
-    }
-    const std::string_view body = std::string_view(*bytes).substr(digest_length);
-    if (bytes->compare(0, digest_length, content_hash(body)) != 0) {
-        return std::nullopt;
-    }
-    return decode(std::vector<std::uint8_t>(body.begin(), body.end()));
 }
 
 // The directories a job's headers are looked up in: its own, those of its arguments and the
@@ -192,11 +177,6 @@ void add_include_directories(const CompileJob& job, std::set<std::string>& direc
     }
 }
 
-std::string scratch_name() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    return fmt::format("scratch-{:016x}", random());
-}
-
 } // namespace
 
 RunCache::RunCache(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
@@ -214,7 +194,7 @@ RunCache::RunCache(const std::vector<CompileJob>& jobs, const AnalyzerOptions& o
 }
 
 std::optional<Report> RunCache::lookup() {
-    const auto entry = read_entry(entry_);
+    const auto entry = read_cache_entry(entry_);
     if (!entry || !entry->is_object()) {
         return std::nullopt;
     }
@@ -250,24 +230,8 @@ void RunCache::store(const Report& report, const AnalysisInputs& inputs) {
         }
     }
     digests_.save();
-    const auto body =
-        encode({{"key", key_}, {"inputs", std::move(digests)}, {"report", report_json(report)}});
-    const std::string_view body_text(reinterpret_cast<const char*>(body.data()), body.size());
-    const auto scratch = directory_ / scratch_name();
-    {
-        std::ofstream out(scratch, std::ios::binary | std::ios::trunc);
-        out << content_hash(body_text) << body_text;
-        if (!out.flush()) {
-            std::error_code ignored;
-            fs::remove(scratch, ignored);
-            return;
-        }
-    }
-    std::error_code error;
-    fs::rename(scratch, entry_, error);
-    if (error) {
-        fs::remove(scratch, error);
-    }
+    write_cache_entry(
+        entry_, {{"key", key_}, {"inputs", std::move(digests)}, {"report", report_json(report)}});
 }
 
 fs::path make_cache_directory(const fs::path& directory) {

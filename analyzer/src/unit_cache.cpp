@@ -1,5 +1,6 @@
 #include "unit_cache.hpp"
 
+#include "cache_entry.hpp"
 #include "content_hash.hpp"
 #include "devmem/scan/lint_config.hpp"
 #include "libclang_support.hpp"
@@ -9,8 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <random>
 
 namespace devmem::scan::detail {
 
@@ -20,45 +19,10 @@ namespace {
 
 // Raised whenever the layout of an entry changes, so that old entries are misses.
 constexpr int entry_format = 1;
-constexpr std::size_t digest_length = 32;
-
-// Written to a temporary name and renamed, so a reader sees the old entry or the new one.
-bool write_atomically(const fs::path& file, const fs::path& scratch, std::string_view bytes) {
-    {
-        std::ofstream out(scratch, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out.flush()) {
-            std::error_code ignored;
-            fs::remove(scratch, ignored);
-            return false;
-        }
-    }
-    std::error_code error;
-    fs::rename(scratch, file, error);
-    if (error) {
-        fs::remove(scratch, error);
-        return false;
-    }
-    return true;
-}
 
 const std::string& libclang_version() {
     static const auto version = take_string(clang_getClangVersion());
     return version;
-}
-
-// An entry file is the digest of the rest followed by the CBOR document, so that damage is
-// noticed before the decoder sees it.
-std::optional<nlohmann::json> read_entry(const fs::path& file) {
-    const auto bytes = read_file_bytes(file);
-    if (!bytes || bytes->size() < digest_length) {
-        return std::nullopt;
-    }
-    const std::string_view body = std::string_view(*bytes).substr(digest_length);
-    if (bytes->compare(0, digest_length, content_hash(body)) != 0) {
-        return std::nullopt;
-    }
-    return decode(std::vector<std::uint8_t>(body.begin(), body.end()));
 }
 
 } // namespace
@@ -90,7 +54,7 @@ std::optional<std::string> UnitCache::key(const CompileJob& job,
 }
 
 std::optional<UnitCache::Hit> UnitCache::lookup(const std::string& key) {
-    const auto entry = read_entry(directory_ / (key + ".entry"));
+    const auto entry = read_cache_entry(directory_ / (key + ".entry"));
     if (!entry || !entry->is_object()) {
         return std::nullopt;
     }
@@ -123,8 +87,7 @@ std::optional<UnitCache::Hit> UnitCache::lookup(const std::string& key) {
 }
 
 fs::path UnitCache::scratch_path() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    return directory_ / fmt::format("scratch-{:016x}", random());
+    return scratch_file_in(directory_);
 }
 
 bool UnitCache::store(const std::string& key, const fs::path& scratch, const ParseRecord& record) {
@@ -153,7 +116,7 @@ bool UnitCache::store(const std::string& key, const fs::path& scratch, const Par
         return false;
     }
     const auto entry_file = directory_ / (key + ".entry");
-    const auto previous = read_entry(entry_file);
+    const auto previous = read_cache_entry(entry_file);
     const nlohmann::json entry = {{"format", entry_format},
                                   {"analyzer", DEVMEM_VERSION},
                                   {"libclang", libclang_version()},
@@ -162,10 +125,7 @@ bool UnitCache::store(const std::string& key, const fs::path& scratch, const Par
                                   {"ast_digest", *ast_digest},
                                   {"record", record},
                                   {"digests", digests}};
-    const auto body = encode(entry);
-    const std::string_view body_text(reinterpret_cast<const char*>(body.data()), body.size());
-    if (!write_atomically(entry_file, scratch_path(),
-                          content_hash(body_text) + std::string(body_text))) {
+    if (!write_cache_entry(entry_file, entry)) {
         return false;
     }
     // The AST of the entry this one replaces (its headers have changed since) is dead weight.
