@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-
 namespace devmem::scan::detail {
 
 namespace fs = std::filesystem;
