@@ -5,6 +5,7 @@
 #include "range_class.hpp"
 #include "serve.hpp"
 
+#include <atomic>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,29 @@ void watch_accesses() {
 }
 
 namespace {
+
+// The node an audited open of a device gave, one per target; ino 0 until there is one. The ino
+// is published last, so a reader that sees it sees its dev too.
+struct NodeIdentity {
+    std::atomic<dev_t> dev{0};
+    std::atomic<ino_t> ino{0};
+};
+
+constinit NodeIdentity audited_nodes[3];
+
+NodeIdentity& audited_node(Target target) {
+    return audited_nodes[int(target) - int(Target::mem)];
+}
+
+Target audited_device_of(dev_t dev, ino_t ino) {
+    for (Target target : {Target::mem, Target::kmem, Target::port}) {
+        const NodeIdentity& node = audited_node(target);
+        if (ino != 0 && node.ino.load(std::memory_order_acquire) == ino &&
+            node.dev.load(std::memory_order_relaxed) == dev)
+            return target;
+    }
+    return Target::none;
+}
 
 Target device_of(dev_t rdev) {
     for (Target target : {Target::mem, Target::kmem, Target::port})
@@ -69,6 +93,18 @@ void log_outcome(const Access& access, const char* op, uint64_t length, bool suc
 
 } // namespace
 
+void watch_audited_device(Target target, int fd) {
+    int saved_errno = errno;
+    struct stat st;
+    if (DEVMEM_NEXT(fstat)(fd, &st) == 0) {
+        NodeIdentity& node = audited_node(target);
+        node.dev.store(st.st_dev, std::memory_order_relaxed);
+        node.ino.store(st.st_ino, std::memory_order_release);
+    }
+    errno = saved_errno;
+    watch_accesses();
+}
+
 Access begin_access(int fd, const int64_t* offset) {
     int saved_errno = errno;
     Access access;
@@ -84,6 +120,8 @@ Access begin_access(int fd, const int64_t* offset) {
     } else if (S_ISCHR(st.st_mode)) {
         access.target = device_of(st.st_rdev);
     }
+    if (access.target == Target::none)
+        access.target = audited_device_of(st.st_dev, st.st_ino);
     if (access.target != Target::none) {
         access.settings = current_settings();
         if (!access.served && access.settings.mode != Mode::audit)

@@ -27,6 +27,11 @@ DEVMEM_BEFORE_SANITIZER_INIT inline bool accesses_watched() {
 
 void watch_accesses();
 
+// Audit mode: fd is the real device the kernel gave for target. Remembers the node's identity, so
+// that the reads and mappings of its descriptors are recognised however the node is numbered (a
+// node bound over /dev/mem in a container or under proot is not 1:1), and watches accesses.
+void watch_audited_device(Target target, int fd);
+
 // What the shim makes of one access through a descriptor.
 struct Access {
     Target target = Target::none; // none: not a descriptor the shim watches

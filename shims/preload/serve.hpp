@@ -104,7 +104,7 @@ int open_target(Target target, const char* op, int dirfd, const char* path, int 
         log_event(settings, {op, path, target, fd >= 0 ? "passthrough" : "failed", 0, 0,
                              fd >= 0 ? nullptr : strerror(errno)});
         if (fd >= 0 && settings.log)
-            watch_accesses();
+            watch_audited_device(target, fd);
         return fd;
     case Mode::automatic:
         if (real_device_answers(real, path, fd))
