@@ -15,10 +15,12 @@ if(DEVMEM_BUILD_ANALYZER)
     HINTS /usr/lib/llvm-19/lib NO_DEFAULT_PATH)
   devmem_require(DEVMEM_LIBCLANG_INCLUDE_DIR libclang-19-dev "libclang 19's C API headers")
   devmem_require(DEVMEM_LIBCLANG_LIBRARY libclang-19-dev "libclang 19")
-  add_library(devmem::libclang SHARED IMPORTED)
+  # Headers only: the analyzer loads the library itself when it first parses
+  # (analyzer/src/libclang_loader.hpp), from the file the link name resolves to.
+  add_library(devmem::libclang INTERFACE IMPORTED)
   set_target_properties(devmem::libclang PROPERTIES
-    IMPORTED_LOCATION "${DEVMEM_LIBCLANG_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${DEVMEM_LIBCLANG_INCLUDE_DIR}")
+  file(REAL_PATH "${DEVMEM_LIBCLANG_LIBRARY}" DEVMEM_LIBCLANG_RUNTIME_LIBRARY)
   if(NOT EXISTS /usr/lib/llvm-19/lib/clang/19/include/stddef.h)
     message(WARNING "clang 19's builtin headers are missing: install libclang-common-19-dev")
   endif()

@@ -48,7 +48,9 @@ std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerO
 }
 
 Program::Program(AnalyzerOptions options)
-    : options_(std::move(options)), progress_(options_.progress) {
+    : options_(std::move(options)), progress_(options_.progress) {}
+
+void Program::prepare_parsing() {
     const unsigned threads =
         options_.jobs != 0 ? options_.jobs : std::max(1U, std::thread::hardware_concurrency());
     // First, as it can throw (a cache directory that cannot be made), and nothing would then
@@ -60,6 +62,14 @@ Program::Program(AnalyzerOptions options)
 }
 
 void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes) {
+    // A tree with nothing to parse loads no libclang, starts no worker and makes no scratch
+    // directory.
+    if (jobs.empty()) {
+        return;
+    }
+    if (!source_) {
+        prepare_parsing();
+    }
     std::vector<ParsedUnit> parsed(jobs.size());
     std::atomic<std::size_t> next{0};
     progress_.expect(jobs.size());

@@ -71,6 +71,8 @@ public:
     bool has_transient_outcome() const { return transient_; }
 
 private:
+    // The unit source and one index per parsing thread, made by the first add() with jobs.
+    void prepare_parsing();
     void index_unit(const TranslationUnit& unit);
 
     AnalyzerOptions options_;

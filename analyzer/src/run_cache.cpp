@@ -3,7 +3,7 @@
 #include "cache_entry.hpp"
 #include "content_hash.hpp"
 #include "devmem/scan/lint_config.hpp"
-#include "libclang_support.hpp"
+#include "libclang_loader.hpp"
 #include "parsed_unit.hpp"
 
 #include <devmem/version.hpp>
@@ -141,7 +141,7 @@ std::string run_key(const std::vector<CompileJob>& jobs, const AnalyzerOptions& 
     std::error_code error;
     const nlohmann::json identity = {entry_format,
                                      DEVMEM_VERSION,
-                                     take_string(clang_getClangVersion()),
+                                     libclang_identity(),
                                      fs::current_path(error).string(),
                                      options.extra_arguments,
                                      options.resource_dir,
