@@ -81,6 +81,13 @@ std::vector<std::string> split_command(std::string_view command) {
     return words;
 }
 
+// fs::path's order, element by element, without taking the paths apart: a separator sorts before
+// any other byte. The same as path's own for paths without "//", such as a directory walk gives.
+bool in_path_order(const fs::path& a, const fs::path& b) {
+    const auto rank = [](char c) { return c == '/' ? 0U : static_cast<unsigned char>(c) + 1U; };
+    return std::ranges::lexicographical_compare(a.native(), b.native(), std::less{}, rank, rank);
+}
+
 std::vector<std::string> language_arguments(const fs::path& file) {
     const auto extension = file.extension().string();
     if (extension == ".c") {
@@ -195,11 +202,12 @@ std::vector<CompileJob> jobs_from_paths(const std::vector<fs::path>& paths) {
             throw CompilationError(fmt::format("{}: no such file or directory", path.string()));
         }
     }
-    std::ranges::sort(sources);
+    std::ranges::sort(sources, in_path_order);
     std::vector<CompileJob> jobs;
+    jobs.reserve(sources.size());
     for (const auto& source : sources) {
-        CompileJob job{fs::absolute(source), fs::absolute(source).parent_path(),
-                       language_arguments(source), true};
+        const auto file = fs::absolute(source);
+        CompileJob job{file, file.parent_path(), language_arguments(source), true};
         for (const auto& directory : include_directories) {
             job.arguments.push_back("-I" + directory.string());
         }

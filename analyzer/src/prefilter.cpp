@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 namespace devmem::scan::detail {
@@ -132,7 +134,7 @@ template <typename Visit> void for_each_word(std::string_view text, Visit&& visi
 class MappedFile {
 public:
     // Non-blocking, so that a FIFO named as a source cannot stall the run.
-    explicit MappedFile(const fs::path& path) {
+    explicit MappedFile(const std::string& path) {
         const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (descriptor < 0) {
             return;
@@ -194,7 +196,7 @@ struct Prefilter::FileText {
     };
 
     // A file that cannot be read is kept, so that the parser's note says why it was not analysed.
-    explicit FileText(const fs::path& path) : file(path) {
+    explicit FileText(const std::string& path) : file(path) {
         const auto text = file.text();
         has_trigger = !file.readable() || names_a_device(text) ||
                       std::ranges::any_of(text_triggers,
@@ -290,7 +292,27 @@ private:
     }
 };
 
+namespace {
+
+// `path` in the form lexically_normal() gives, which is most paths as they come (absolute, no
+// "." or ".." component, no doubled separator): those are not taken apart and put together again.
+std::string normal_form(const fs::path& path) {
+    const std::string_view text = path.native();
+    if (!text.starts_with('.') && text.find("/.") == std::string_view::npos &&
+        text.find("//") == std::string_view::npos) {
+        return path.native();
+    }
+    return path.lexically_normal().native();
+}
+
+// Below this many files per thread, starting threads costs more than it saves.
+constexpr std::size_t files_per_reading_thread = 64;
+constexpr unsigned max_reading_threads = 8;
+
+} // namespace
+
 Prefilter::Prefilter(const std::vector<CompileJob>& jobs) {
+    read_sources(jobs);
     closures_.reserve(jobs.size());
     for (const auto& job : jobs) {
         closures_.push_back(closure_of(job));
@@ -299,16 +321,57 @@ Prefilter::Prefilter(const std::vector<CompileJob>& jobs) {
 
 Prefilter::~Prefilter() = default;
 
-bool Prefilter::is_header(const fs::path& path) {
-    const auto [it, inserted] = header_exists_.try_emplace(path, false);
+std::string Prefilter::source_path(const CompileJob& job) {
+    return normal_form(job.file.is_absolute() ? job.file : job.directory / job.file);
+}
+
+// Reading the jobs' own files is most of the prefilter's time on a large tree and each file is
+// read on its own, so they are read on several threads; the headers they include are read after,
+// on this one, as the closures find them.
+void Prefilter::read_sources(const std::vector<CompileJob>& jobs) {
+    std::vector<std::string> paths;
+    paths.reserve(jobs.size());
+    for (const auto& job : jobs) {
+        auto path = source_path(job);
+        if (files_.try_emplace(path).second) {
+            paths.push_back(std::move(path));
+        }
+    }
+    std::vector<std::unique_ptr<FileText>> texts(paths.size());
+    std::atomic<std::size_t> next{0};
+    const auto read_some = [&] {
+        for (auto i = next++; i < paths.size(); i = next++) {
+            texts[i] = std::make_unique<FileText>(paths[i]);
+        }
+    };
+    const auto thread_count =
+        std::min<std::size_t>({std::max(1U, std::thread::hardware_concurrency()),
+                               max_reading_threads, paths.size() / files_per_reading_thread});
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 1; i < thread_count; ++i) {
+            threads.emplace_back(read_some);
+        }
+        read_some();
+    }
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        files_[paths[i]] = std::move(texts[i]);
+    }
+}
+
+const std::string& Prefilter::header_at(const fs::path& directory, const std::string& name) {
+    const auto [it, inserted] = headers_.try_emplace(directory.native() + '/' + name);
     if (inserted) {
+        auto header = normal_form(directory / name);
         std::error_code error;
-        it->second = fs::is_regular_file(path, error);
+        if (fs::is_regular_file(header, error)) {
+            it->second = std::move(header);
+        }
     }
     return it->second;
 }
 
-const Prefilter::FileText& Prefilter::text_of(const fs::path& file) {
+const Prefilter::FileText& Prefilter::text_of(const std::string& file) {
     auto& text = files_[file];
     if (!text) {
         text = std::make_unique<FileText>(file);
@@ -317,14 +380,18 @@ const Prefilter::FileText& Prefilter::text_of(const fs::path& file) {
 }
 
 std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& job) {
-    const auto absolute = [&](const fs::path& path) {
-        return (path.is_absolute() ? path : job.directory / path).lexically_normal();
+    const auto absolute = [&](const std::string& path) -> const fs::path& {
+        const auto [it, inserted] = directories_.try_emplace(job.directory.native() + '\0' + path);
+        if (inserted) {
+            it->second = normal_form(job.directory / path);
+        }
+        return it->second;
     };
     // Only the project's own directories: system headers declare inb() and _PATH_MEM for
     // everyone and would keep every unit.
     std::vector<fs::path> quoted_directories;
     std::vector<fs::path> directories;
-    std::vector<fs::path> forced_includes;
+    std::vector<std::string> forced_includes;
     for (std::size_t i = 0; i < job.arguments.size(); ++i) {
         const std::string_view argument = job.arguments[i];
         const bool has_next = i + 1 < job.arguments.size();
@@ -336,17 +403,18 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
             if (value.empty() && has_next) {
                 value = job.arguments[++i];
             }
-            auto& list = option == "-I"        ? directories
-                         : option == "-iquote" ? quoted_directories
-                                               : forced_includes;
-            list.push_back(absolute(value));
+            if (option == "-include") {
+                forced_includes.push_back(absolute(value).native());
+            } else {
+                (option == "-I" ? directories : quoted_directories).push_back(absolute(value));
+            }
             break;
         }
     }
     std::vector<const FileText*> closure;
-    std::set<fs::path> seen;
-    std::vector<fs::path> pending = forced_includes;
-    pending.push_back(absolute(job.file));
+    std::unordered_set<std::string> seen;
+    std::vector<std::string> pending = forced_includes;
+    pending.push_back(source_path(job));
     while (!pending.empty()) {
         const auto file = pending.back();
         pending.pop_back();
@@ -355,21 +423,27 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
         }
         const auto& text = text_of(file);
         closure.push_back(&text);
+        const auto file_directory = fs::path(file).parent_path();
         for (const auto& include : text.includes) {
-            std::vector<fs::path> candidates;
+            const auto find_in = [&](const std::vector<fs::path>& list) {
+                for (const auto& directory : list) {
+                    if (const auto& header = header_at(directory, include.name); !header.empty()) {
+                        pending.push_back(header);
+                        return true;
+                    }
+                }
+                return false;
+            };
             if (!include.angled) {
-                candidates.push_back(file.parent_path());
-                candidates.insert(candidates.end(), quoted_directories.begin(),
-                                  quoted_directories.end());
-            }
-            candidates.insert(candidates.end(), directories.begin(), directories.end());
-            for (const auto& directory : candidates) {
-                auto header = (directory / include.name).lexically_normal();
-                if (is_header(header)) {
-                    pending.push_back(std::move(header));
-                    break;
+                if (const auto& header = header_at(file_directory, include.name); !header.empty()) {
+                    pending.push_back(header);
+                    continue;
+                }
+                if (find_in(quoted_directories)) {
+                    continue;
                 }
             }
+            find_in(directories);
         }
     }
     return closure;
@@ -379,7 +453,7 @@ std::vector<std::string> Prefilter::files_read() const {
     std::vector<std::string> files;
     files.reserve(files_.size());
     for (const auto& entry : files_) {
-        files.push_back(entry.first.string());
+        files.push_back(entry.first);
     }
     return files;
 }

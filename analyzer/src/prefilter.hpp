@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace devmem::scan::detail {
@@ -40,15 +41,21 @@ public:
 
 private:
     struct FileText;
-    const FileText& text_of(const std::filesystem::path& file);
+    // The job's file, absolute and normal: the key its text is kept under.
+    static std::string source_path(const CompileJob& job);
+    void read_sources(const std::vector<CompileJob>& jobs);
+    const FileText& text_of(const std::string& file);
     // The file and the project headers it includes, directly or not.
     std::vector<const FileText*> closure_of(const CompileJob& job);
+    // `directory/name` when that is a regular file, normal; empty otherwise. Include directories
+    // are probed for the same names over and over, so each answer is kept.
+    const std::string& header_at(const std::filesystem::path& directory, const std::string& name);
 
-    // Include directories are probed for the same names over and over.
-    bool is_header(const std::filesystem::path& path);
-
-    std::map<std::filesystem::path, std::unique_ptr<FileText>> files_;
-    std::map<std::filesystem::path, bool> header_exists_;
+    std::unordered_map<std::string, std::unique_ptr<FileText>> files_;
+    std::unordered_map<std::string, std::string> headers_;
+    // Include directories as the jobs' arguments name them (after the job's directory and a
+    // NUL), made absolute and normal: jobs share most of them.
+    std::unordered_map<std::string, std::filesystem::path> directories_;
     std::vector<std::vector<const FileText*>> closures_;
 };
 

@@ -54,3 +54,16 @@ TEST_CASE("directories are walked and header directories become include paths") 
     CHECK(std::ranges::find(jobs[1].arguments, "c") != jobs[1].arguments.end());
     CHECK_THROWS_AS(jobs_from_paths({directory.path() / "missing.c"}), CompilationError);
 }
+
+TEST_CASE("a walked tree's files come in path order, element by element") {
+    TemporaryDirectory directory;
+    // As strings, "a-b/x.c" < "a.c" < "a/x.c"; as paths, directory "a" comes first.
+    for (const auto* name : {"a.c", "a-b/x.c", "a/x.c", "a/b/y.c", "B.c"}) {
+        directory.write(name, "");
+    }
+    std::vector<std::string> files;
+    for (const auto& job : jobs_from_paths({directory.path()})) {
+        files.push_back(job.file.lexically_relative(directory.path()).string());
+    }
+    CHECK(files == std::vector<std::string>{"B.c", "a/b/y.c", "a/x.c", "a-b/x.c", "a.c"});
+}

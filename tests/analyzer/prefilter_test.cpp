@@ -68,3 +68,30 @@ TEST_CASE("a unit mentioning a learned wrapper is kept once the wrapper is known
     CHECK(selected(d, jobs).empty());
     CHECK(selected(d, jobs, {"read_bios"}) == std::vector<std::string>{"caller.c"});
 }
+
+TEST_CASE("a tree large enough to be read on several threads keeps the same units") {
+    TemporaryDirectory d;
+    d.write("include/device.h", "#define DEV_MEM \"/dev/mem\"\n");
+    std::vector<std::string> expected;
+    constexpr int file_count = 600;
+    for (int i = 0; i < file_count; ++i) {
+        const auto name = "src/unit" + std::to_string(1000 + i) + ".c";
+        std::string text = "int value" + std::to_string(i) + ";\n";
+        if (i % 7 == 0) {
+            text += "const char *path = \"/dev/mem\";\n";
+        } else if (i % 11 == 0) {
+            text += "#include <device.h>\n";
+        } else if (i % 13 == 0) {
+            text += "void f(void) { outb(0, 0x80); }\n";
+        }
+        if (i % 7 == 0 || i % 11 == 0 || i % 13 == 0) {
+            expected.push_back(name);
+        }
+        d.write(name, text);
+    }
+    const auto jobs = jobs_from_paths({d.path()});
+    REQUIRE(jobs.size() == file_count);
+    CHECK(selected(d, jobs) == expected);
+    // Every unit and the one header it can include, each read once.
+    CHECK(Prefilter(jobs).files_read().size() == file_count + 1);
+}
