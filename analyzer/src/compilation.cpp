@@ -83,9 +83,19 @@ std::vector<std::string> split_command(std::string_view command) {
 
 // fs::path's order, element by element, without taking the paths apart: a separator sorts before
 // any other byte. The same as path's own for paths without "//", such as a directory walk gives.
+// Files of one tree share long prefixes, so the common part is skipped before any byte is ranked.
 bool in_path_order(const fs::path& a, const fs::path& b) {
+    const std::string_view left = a.native();
+    const std::string_view right = b.native();
+    const auto [left_end, right_end] = std::ranges::mismatch(left, right);
+    if (right_end == right.end()) {
+        return false;
+    }
+    if (left_end == left.end()) {
+        return true;
+    }
     const auto rank = [](char c) { return c == '/' ? 0U : static_cast<unsigned char>(c) + 1U; };
-    return std::ranges::lexicographical_compare(a.native(), b.native(), std::less{}, rank, rank);
+    return rank(*left_end) < rank(*right_end);
 }
 
 std::vector<std::string> language_arguments(const fs::path& file) {
