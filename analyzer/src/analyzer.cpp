@@ -149,7 +149,7 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
                const std::vector<RewriteRule>& rewrite_rules, detail::AnalysisInputs& inputs) {
     Report report;
     detail::Program program(options);
-    const detail::Prefilter prefilter(jobs);
+    const detail::Prefilter prefilter(jobs, options.jobs);
     std::set<std::size_t> parsed;
     std::set<std::string> wrappers;
     std::set<std::string> device_callees;

@@ -104,7 +104,7 @@ po::options_description describe(Options& options) {
     add("runtime-log", po::value(&options.runtime_logs)->composing()->value_name("FILE"),
         "merge a devmem-shim audit log into the markdown, html or json report (repeatable)");
     add("jobs,j", po::value(&options.analyzer.jobs)->value_name("N"),
-        "parse N files at a time (default 0: every core)");
+        "read and parse N files at a time (default 0: every core)");
     add("cache-dir", po::value(&options.cache_dir)->value_name("DIR"),
         "keep reports and parsed files in DIR, so that a re-run parses only what changed");
     add("cache-max-size", po::value(&options.cache_max_size)->value_name("SIZE"),

@@ -313,8 +313,8 @@ constexpr unsigned max_reading_threads = 8;
 
 } // namespace
 
-Prefilter::Prefilter(const std::vector<CompileJob>& jobs) {
-    read_sources(jobs);
+Prefilter::Prefilter(const std::vector<CompileJob>& jobs, unsigned threads) {
+    read_sources(jobs, threads);
     closures_.reserve(jobs.size());
     for (const auto& job : jobs) {
         closures_.push_back(closure_of(job));
@@ -330,7 +330,7 @@ std::string Prefilter::source_path(const CompileJob& job) {
 // Reading the jobs' own files is most of the prefilter's time on a large tree and each file is
 // read on its own, so they are read on several threads; the headers they include are read after,
 // on this one, as the closures find them.
-void Prefilter::read_sources(const std::vector<CompileJob>& jobs) {
+void Prefilter::read_sources(const std::vector<CompileJob>& jobs, unsigned threads) {
     std::vector<std::string> paths;
     paths.reserve(jobs.size());
     for (const auto& job : jobs) {
@@ -346,13 +346,13 @@ void Prefilter::read_sources(const std::vector<CompileJob>& jobs) {
             texts[i] = std::make_unique<FileText>(paths[i]);
         }
     };
-    const auto thread_count =
-        std::min<std::size_t>({std::max(1U, std::thread::hardware_concurrency()),
-                               max_reading_threads, paths.size() / files_per_reading_thread});
+    const auto thread_count = std::min<std::size_t>(
+        {threads != 0 ? threads : std::max(1U, std::thread::hardware_concurrency()),
+         max_reading_threads, paths.size() / files_per_reading_thread});
     {
-        std::vector<std::jthread> threads;
+        std::vector<std::jthread> readers;
         for (std::size_t i = 1; i < thread_count; ++i) {
-            threads.emplace_back(read_some);
+            readers.emplace_back(read_some);
         }
         read_some();
     }

@@ -23,7 +23,8 @@ class MappedFile;
 
 class Prefilter {
 public:
-    explicit Prefilter(const std::vector<CompileJob>& jobs);
+    // The jobs' files are read on `threads` threads (0: one per core).
+    explicit Prefilter(const std::vector<CompileJob>& jobs, unsigned threads = 0);
     ~Prefilter();
     Prefilter(const Prefilter&) = delete;
     Prefilter& operator=(const Prefilter&) = delete;
@@ -43,7 +44,7 @@ private:
     struct FileText;
     // The job's file, absolute and normal: the key its text is kept under.
     static std::string source_path(const CompileJob& job);
-    void read_sources(const std::vector<CompileJob>& jobs);
+    void read_sources(const std::vector<CompileJob>& jobs, unsigned threads);
     const FileText& text_of(const std::string& file);
     // The file and the project headers it includes, directly or not.
     std::vector<const FileText*> closure_of(const CompileJob& job);

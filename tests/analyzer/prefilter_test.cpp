@@ -69,7 +69,8 @@ TEST_CASE("a unit mentioning a learned wrapper is kept once the wrapper is known
     CHECK(selected(d, jobs, {"read_bios"}) == std::vector<std::string>{"caller.c"});
 }
 
-TEST_CASE("a tree large enough to be read on several threads keeps the same units") {
+TEST_CASE(
+    "a tree large enough to be read on several threads keeps the same units for any thread count") {
     TemporaryDirectory d;
     d.write("include/device.h", "#define DEV_MEM \"/dev/mem\"\n");
     std::vector<std::string> expected;
@@ -92,6 +93,10 @@ TEST_CASE("a tree large enough to be read on several threads keeps the same unit
     const auto jobs = jobs_from_paths({d.path()});
     REQUIRE(jobs.size() == file_count);
     CHECK(selected(d, jobs) == expected);
+    const auto on_every_core = Prefilter(jobs).select({});
+    for (const unsigned threads : {1U, 2U, 3U}) {
+        CHECK(Prefilter(jobs, threads).select({}) == on_every_core);
+    }
     // Every unit and the one header it can include, each read once.
     CHECK(Prefilter(jobs).files_read().size() == file_count + 1);
 }
