@@ -128,6 +128,268 @@ template <typename Visit> void for_each_word(std::string_view text, Visit&& visi
     }
 }
 
+// The triggers that are not single words.
+bool holds_literal_trigger(std::string_view text) {
+    return names_a_device(text) ||
+           std::ranges::any_of(text_triggers,
+                               [&](std::string_view trigger) {
+                                   return text.find(trigger) != std::string_view::npos;
+                               }) ||
+           std::ranges::any_of(literal_triggers, [&](std::string_view trigger) {
+               return starts_a_literal(text, trigger);
+           });
+}
+
+bool holds_trigger(std::string_view text) {
+    bool found = holds_literal_trigger(text);
+    for_each_word(text, [&](std::string_view word) {
+        found = found || is_trigger_identifier(word);
+        return found;
+    });
+    return found;
+}
+
+using NameSet = std::set<std::string, std::less<>>;
+
+bool mentions(std::string_view text, const NameSet& names) {
+    bool found = false;
+    for_each_word(text, [&](std::string_view word) {
+        found = names.contains(word);
+        return found;
+    });
+    return found;
+}
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// The end of the preprocessor line starting at `at`: its newline, past continuation lines and
+// block comments.
+std::size_t directive_end(std::string_view text, std::size_t at) {
+    while (at < text.size() && text[at] != '\n') {
+        if (text.substr(at, 2) == "/*") {
+            const auto end = text.find("*/", at + 2);
+            at = end == std::string_view::npos ? text.size() : end + 2;
+        } else {
+            at += text[at] == '\\' ? 2 : 1;
+        }
+    }
+    return std::min(at, text.size());
+}
+
+// The name a `#define NAME ...` line defines; empty for any other directive.
+std::string_view defined_macro(std::string_view directive) {
+    constexpr std::string_view keyword = "define";
+    auto at = directive.find_first_not_of(" \t", 1);
+    if (at == std::string_view::npos || directive.substr(at, keyword.size()) != keyword ||
+        at + keyword.size() >= directive.size() || !is_blank(directive[at + keyword.size()])) {
+        return {};
+    }
+    at = directive.find_first_not_of(" \t", at + keyword.size());
+    if (at == std::string_view::npos) {
+        return {};
+    }
+    auto end = at;
+    while (end < directive.size() && is_identifier_char(directive[end])) {
+        ++end;
+    }
+    return directive.substr(at, end - at);
+}
+
+// The end of the comment or literal starting at `at`, or `at` when none starts there.
+std::size_t skip_comment_or_literal(std::string_view text, std::size_t at) {
+    if (text.substr(at, 2) == "//") {
+        return std::min(text.find('\n', at), text.size());
+    }
+    if (text.substr(at, 2) == "/*") {
+        const auto end = text.find("*/", at + 2);
+        return end == std::string_view::npos ? text.size() : end + 2;
+    }
+    if (text[at] != '"' && text[at] != '\'') {
+        return at;
+    }
+    auto end = at + 1;
+    while (end < text.size() && text[end] != text[at] && text[end] != '\n') {
+        end += text[end] == '\\' ? 2 : 1;
+    }
+    return std::min(end + 1, text.size());
+}
+
+std::size_t skip_blanks_back(std::string_view text, std::size_t at, std::size_t floor) {
+    while (at > floor && (is_blank(text[at - 1]) || text[at - 1] == '\n')) {
+        --at;
+    }
+    return at;
+}
+
+std::size_t skip_word_back(std::string_view text, std::size_t at, std::size_t floor) {
+    while (at > floor && is_identifier_char(text[at - 1])) {
+        --at;
+    }
+    return at;
+}
+
+// Whether the `{` at `brace` opens a scope whose contents are still at file scope:
+// `extern "C" {`, `namespace name {`.
+bool opens_file_scope(std::string_view text, std::size_t brace, std::size_t floor) {
+    const auto end = skip_blanks_back(text, brace, floor);
+    const auto head = text.substr(floor, end - floor);
+    if (head.ends_with("\"C\"") || head.ends_with("\"C++\"")) {
+        return true;
+    }
+    const auto word_start = skip_word_back(text, end, floor);
+    if (text.substr(word_start, end - word_start) == "namespace") {
+        return true;
+    }
+    const auto before = skip_blanks_back(text, word_start, floor);
+    return text.substr(skip_word_back(text, before, floor),
+                       before - skip_word_back(text, before, floor)) == "namespace";
+}
+
+// Where the name of the function whose body the `{` at `brace` opens starts, as in
+// `static int name(int a) const {`; npos when the brace opens something else or the head is
+// not understood (a constructor's initialiser list, a K&R parameter declaration).
+std::size_t function_name_start(std::string_view text, std::size_t brace, std::size_t floor) {
+    auto at = skip_blanks_back(text, brace, floor);
+    // Qualifiers after the parameter list: const, noexcept, override.
+    while (at > floor && is_identifier_char(text[at - 1])) {
+        at = skip_blanks_back(text, skip_word_back(text, at, floor), floor);
+    }
+    if (at == floor || text[at - 1] != ')') {
+        return std::string_view::npos;
+    }
+    int depth = 0;
+    do {
+        --at;
+        depth += text[at] == ')' ? 1 : text[at] == '(' ? -1 : 0;
+    } while (depth > 0 && at > floor);
+    if (depth != 0) {
+        return std::string_view::npos;
+    }
+    const auto name_end = skip_blanks_back(text, at, floor);
+    const auto name_start = skip_word_back(text, name_end, floor);
+    const auto name = text.substr(name_start, name_end - name_start);
+    static const std::set<std::string_view> not_names{
+        "if", "for", "while", "switch", "sizeof", "return", "__attribute__", "decltype"};
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front())) != 0 ||
+        not_names.contains(name)) {
+        return std::string_view::npos;
+    }
+    const auto before = skip_blanks_back(text, name_start, floor);
+    const bool in_initialiser_list = before > floor && text[before - 1] == ':' &&
+                                     (before - 1 == floor || text[before - 2] != ':');
+    if (in_initialiser_list ||
+        (before > floor &&
+         std::string_view(",=()[").find(text[before - 1]) != std::string_view::npos)) {
+        return std::string_view::npos;
+    }
+    return name_start;
+}
+
+// A header's text cut into what a trigger can be tied to: macro definitions (`#define NAME ...`
+// with its continuation lines) and function definitions at file scope (`name(...) {...}`).
+// Everything else at file scope is `other` (comments included) or a directive.
+struct HeaderLayout {
+    struct Definition {
+        std::string_view name;
+        std::string_view text;
+    };
+    std::vector<Definition> definitions;
+    std::vector<std::string_view> other;
+    // Preprocessor lines that define nothing (#ifndef NAME): where a name there is spelt, its
+    // value is not used.
+    std::vector<std::string_view> directives;
+    // Braces that do not pair up (a function head repeated under #if and #else): definitions
+    // after the mismatch may be swallowed by a function, so the cut cannot be trusted.
+    bool balanced = true;
+};
+
+HeaderLayout lay_out(std::string_view text) {
+    HeaderLayout layout;
+    // For each open brace: whether it opened a file scope (extern "C", namespace).
+    std::vector<bool> braces;
+    int depth = 0; // open braces that are not file scopes
+    std::size_t other_start = 0;
+    std::size_t function_start = std::string_view::npos;
+    std::string_view function_name;
+    bool at_line_start = true;
+    const auto end_other = [&](std::size_t end) {
+        if (end > other_start) {
+            layout.other.push_back(text.substr(other_start, end - other_start));
+        }
+    };
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const char c = text[at];
+        if (c == '\n' || is_blank(c)) {
+            at_line_start = at_line_start || c == '\n';
+            ++at;
+            continue;
+        }
+        if (c == '#' && at_line_start) {
+            const auto end = directive_end(text, at);
+            const auto directive = text.substr(at, end - at);
+            const auto name = defined_macro(directive);
+            if (!name.empty()) {
+                layout.definitions.push_back({name, directive});
+            }
+            if (depth == 0) {
+                end_other(at);
+                if (name.empty()) {
+                    layout.directives.push_back(directive);
+                }
+                other_start = end;
+            }
+            at = end;
+            continue;
+        }
+        at_line_start = false;
+        if (const auto end = skip_comment_or_literal(text, at); end != at) {
+            at = end;
+            continue;
+        }
+        if (c == '{') {
+            const bool file_scope = depth == 0 && opens_file_scope(text, at, other_start);
+            if (depth == 0 && !file_scope) {
+                const auto name_start = function_name_start(text, at, other_start);
+                if (name_start != std::string_view::npos) {
+                    end_other(name_start);
+                    function_start = name_start;
+                    auto name_end = name_start;
+                    while (is_identifier_char(text[name_end])) {
+                        ++name_end;
+                    }
+                    function_name = text.substr(name_start, name_end - name_start);
+                }
+            }
+            braces.push_back(file_scope);
+            depth += file_scope ? 0 : 1;
+        } else if (c == '}') {
+            if (braces.empty()) {
+                layout.balanced = false;
+            } else {
+                const bool file_scope = braces.back();
+                braces.pop_back();
+                depth -= file_scope ? 0 : 1;
+                if (!file_scope && depth == 0 && function_start != std::string_view::npos) {
+                    layout.definitions.push_back(
+                        {function_name, text.substr(function_start, at + 1 - function_start)});
+                    function_start = std::string_view::npos;
+                    other_start = at + 1;
+                }
+            }
+        }
+        ++at;
+    }
+    layout.balanced = layout.balanced && braces.empty();
+    end_other(function_start == std::string_view::npos ? text.size() : function_start);
+    if (function_start != std::string_view::npos) {
+        layout.other.push_back(text.substr(function_start));
+    }
+    return layout;
+}
+
 } // namespace
 
 // A source file's text; empty when it cannot be read. Large files are mapped, small ones read:
@@ -200,14 +462,7 @@ struct Prefilter::FileText {
     // A file that cannot be read is kept, so that the parser's note says why it was not analysed.
     explicit FileText(const std::string& path) : file(path) {
         const auto text = file.text();
-        has_trigger = !file.readable() || names_a_device(text) ||
-                      std::ranges::any_of(text_triggers,
-                                          [&](std::string_view trigger) {
-                                              return text.find(trigger) != std::string_view::npos;
-                                          }) ||
-                      std::ranges::any_of(literal_triggers, [&](std::string_view trigger) {
-                          return starts_a_literal(text, trigger);
-                      });
+        has_trigger = !file.readable() || holds_literal_trigger(text);
         for_each_word(text, [&](std::string_view word) {
             has_trigger = has_trigger || is_trigger_identifier(word);
             calls_ports = calls_ports || is_port_instruction(word);
@@ -318,6 +573,83 @@ Prefilter::Prefilter(const std::vector<CompileJob>& jobs, unsigned threads) {
     closures_.reserve(jobs.size());
     for (const auto& job : jobs) {
         closures_.push_back(closure_of(job));
+    }
+    find_units_kept_by_text();
+}
+
+// A header's trigger usually sits in a macro or a function that most of its includers never use
+// (the X server's xf86_OSlib.h defines DEV_MEM for 45 units, 5 of which open it). Such a trigger
+// is tied to the name it defines, and to the macros and functions of any header defined in terms
+// of that name, to a fixed point: these are the carriers. A header keeps all its includers only
+// when a trigger or a carrier lies outside such definitions; otherwise a unit is kept when its
+// own file mentions a carrier, and of the other includers of a header holding a trigger or a
+// carrier's definition the first is kept, so that what is found in the header itself is still
+// found.
+void Prefilter::find_units_kept_by_text() {
+    std::set<const FileText*> headers;
+    for (const auto& closure : closures_) {
+        headers.insert(std::next(closure.begin()), closure.end());
+    }
+    NameSet carriers;
+    std::set<const FileText*> carrying;
+    std::set<const FileText*> keeping_includers;
+    if (std::ranges::any_of(headers, &FileText::has_trigger)) {
+        std::map<const FileText*, HeaderLayout> layouts;
+        for (const auto* header : headers) {
+            layouts.emplace(header, lay_out(header->file.text()));
+        }
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (const auto& [header, layout] : layouts) {
+                for (const auto& definition : layout.definitions) {
+                    if (!carriers.contains(definition.name) &&
+                        (holds_trigger(definition.text) || mentions(definition.text, carriers))) {
+                        carriers.emplace(definition.name);
+                        grew = true;
+                    }
+                }
+            }
+        }
+        const auto carries = [&](std::string_view text) {
+            return holds_trigger(text) || mentions(text, carriers);
+        };
+        for (const auto& [header, layout] : layouts) {
+            if (header->has_trigger ||
+                std::ranges::any_of(layout.definitions, [&](const auto& definition) {
+                    return carries(definition.text);
+                })) {
+                carrying.insert(header);
+            }
+            if (!header->file.readable() || (!layout.balanced && carries(header->file.text())) ||
+                std::ranges::any_of(layout.other, carries) ||
+                std::ranges::any_of(layout.directives, holds_trigger)) {
+                keeping_includers.insert(header);
+            }
+        }
+    }
+    kept_by_text_.resize(closures_.size());
+    std::set<const FileText*> covered;
+    for (std::size_t i = 0; i < closures_.size(); ++i) {
+        const auto& closure = closures_[i];
+        const auto* own = closure.front();
+        kept_by_text_[i] =
+            own->has_trigger || own->calls_ports ||
+            (!carriers.empty() && mentions(own->file.text(), carriers)) ||
+            std::any_of(std::next(closure.begin()), closure.end(),
+                        [&](const FileText* header) { return keeping_includers.contains(header); });
+        if (kept_by_text_[i]) {
+            covered.insert(closure.begin(), closure.end());
+        }
+    }
+    for (std::size_t i = 0; i < closures_.size(); ++i) {
+        const auto& closure = closures_[i];
+        if (!kept_by_text_[i] &&
+            std::any_of(std::next(closure.begin()), closure.end(), [&](const FileText* header) {
+                return carrying.contains(header) && !covered.contains(header);
+            })) {
+            kept_by_text_[i] = true;
+            covered.insert(closure.begin(), closure.end());
+        }
     }
 }
 
@@ -468,9 +800,6 @@ std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentione
                                            const std::set<std::string>& defined) const {
     std::map<const FileText*, bool> answers;
     const auto matters = [&](const FileText* text) {
-        if (text->has_trigger) {
-            return true;
-        }
         if (mentioned.empty() && defined.empty()) {
             return false;
         }
@@ -482,7 +811,7 @@ std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentione
     };
     std::vector<std::size_t> selected;
     for (std::size_t i = 0; i < closures_.size(); ++i) {
-        if (closures_[i].front()->calls_ports || std::ranges::any_of(closures_[i], matters)) {
+        if (kept_by_text_[i] || std::ranges::any_of(closures_[i], matters)) {
             selected.push_back(i);
         }
     }

@@ -1,10 +1,13 @@
 #pragma once
 
 // Decides from text alone which translation units can hold anything the rules look for, so that
-// a large tree is parsed only where it matters. A unit is kept when its file, or a project header
-// it includes, mentions a device path, a port-I/O call, a firmware anchor or the efi/systab file,
-// or the name of a function already known to reach the device (a wrapper learned from the units
-// parsed so far), or defines a function the units parsed so far pass a device to.
+// a large tree is parsed only where it matters. A unit is kept when its file mentions a device
+// path, a port-I/O call, a firmware anchor or the efi/systab file, or a macro or function of a
+// project header it includes whose definition holds one of those (directly or through other such
+// names); when such a header holds one outside any macro or function definition; as the first
+// includer of such a header; or when its file or a project header mentions the name of a function
+// already known to reach the device (a wrapper learned from the units parsed so far), or defines a
+// function the units parsed so far pass a device to.
 // Over-approximating is cheap; missing a unit loses findings.
 
 #include "devmem/scan/compilation.hpp"
@@ -52,12 +55,17 @@ private:
     // are probed for the same names over and over, so each answer is kept.
     const std::string& header_at(const std::filesystem::path& directory, const std::string& name);
 
+    // Fills kept_by_text_.
+    void find_units_kept_by_text();
+
     std::unordered_map<std::string, std::unique_ptr<FileText>> files_;
     std::unordered_map<std::string, std::string> headers_;
     // Include directories as the jobs' arguments name them (after the job's directory and a
     // NUL), made absolute and normal: jobs share most of them.
     std::unordered_map<std::string, std::filesystem::path> directories_;
     std::vector<std::vector<const FileText*>> closures_;
+    // Per job: whether the text of its file and headers keeps it, whatever the wrappers.
+    std::vector<bool> kept_by_text_;
 };
 
 } // namespace devmem::scan::detail

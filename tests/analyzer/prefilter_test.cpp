@@ -43,19 +43,65 @@ TEST_CASE("units naming a device, a port call, an anchor or systab are kept, oth
                                                         "systab.c"});
 }
 
-TEST_CASE("a project header's device path keeps its includers, its port calls do not") {
+TEST_CASE("a project header's device path keeps the units using its macro, its port calls none") {
     TemporaryDirectory d;
-    d.write("include/os.h", "#define DEV_MEM \"/dev/mem\"\n");
+    d.write("include/os.h", "#ifndef DEV_MEM\n#define DEV_MEM \"/dev/mem\"\n#endif\n");
     d.write("include/io.h", "static inline unsigned char inb(unsigned short p) { return 0; }\n");
     d.write("include/outer.h", "#include <os.h>\n");
-    d.write("src/direct.c", "#include \"../include/os.h\"\n");
-    d.write("src/nested.c", "#include <outer.h>\n");
+    d.write("src/direct.c",
+            "#include \"../include/os.h\"\nint f(void) { return open(DEV_MEM, 0); }\n");
+    d.write("src/nested.c", "#include <outer.h>\nconst char *p = DEV_MEM;\n");
+    d.write("src/unused.c", "#include <outer.h>\nint x;\n");
     d.write("src/io_only.c", "#include <io.h>\nint x;\n");
     d.write("src/io_user.c", "#include <io.h>\nint f(void) { return inb(0x61); }\n");
     // The directory, so that include/ is among the inferred include directories.
     const auto jobs = jobs_from_paths({d.path()});
     CHECK(selected(d, jobs) ==
           std::vector<std::string>{"src/direct.c", "src/io_user.c", "src/nested.c"});
+}
+
+TEST_CASE("macros and functions defined in terms of a header's device path carry it too") {
+    TemporaryDirectory d;
+    d.write("include/os.h", "#define DEV_MEM \"/dev/mem\"\n");
+    d.write("include/paths.h", "#include <os.h>\n#define BIOS_DEVICE \\\n    DEV_MEM\n");
+    d.write("include/helpers.h",
+            "#include <paths.h>\n"
+            "static inline int open_bios(void)\n"
+            "{\n    if (1) { return open(BIOS_DEVICE, 0); }\n    return -1;\n}\n"
+            "static inline int unrelated(void) { return 0; }\n");
+    d.write("src/a_bystander.c", "#include <helpers.h>\nint g(void) { return unrelated(); }\n");
+    d.write("src/macro_user.c", "#include <paths.h>\nconst char *p = BIOS_DEVICE;\n");
+    d.write("src/caller.c", "#include <helpers.h>\nint g(void) { return open_bios(); }\n");
+    const auto jobs = jobs_from_paths({d.path()});
+    CHECK(selected(d, jobs) == std::vector<std::string>{"src/caller.c", "src/macro_user.c"});
+}
+
+TEST_CASE("of the includers of a header whose trigger no kept unit reaches, the first is kept") {
+    TemporaryDirectory d;
+    d.write("include/probe.h",
+            "static inline int probe_bios(void) { return open(\"/dev/mem\", 0); }\n");
+    d.write("src/a.c", "#include <probe.h>\nint a;\n");
+    d.write("src/b.c", "#include <probe.h>\nint b;\n");
+    const auto jobs = jobs_from_paths({d.path()});
+    CHECK(selected(d, jobs) == std::vector<std::string>{"src/a.c"});
+}
+
+TEST_CASE("a header's trigger or device macro outside a definition keeps every includer") {
+    TemporaryDirectory d;
+    SECTION("a trigger in a table") {
+        d.write("include/h.h", "static const char *devices[] = {\"/dev/mem\", 0};\n");
+    }
+    SECTION("a device macro in a variable's initialiser") {
+        d.write("include/h.h", "#define DEV_MEM \"/dev/mem\"\nstatic const char *d = DEV_MEM;\n");
+    }
+    SECTION("a trigger in a function whose braces do not pair up") {
+        d.write("include/h.h", "#ifdef A\nint f(int a) {\n#else\nint f(void) {\n#endif\n"
+                               "    return open(\"/dev/mem\", 0);\n}\nint used;\n");
+    }
+    d.write("src/a.c", "#include <h.h>\nint a;\n");
+    d.write("src/b.c", "#include <h.h>\nint b;\n");
+    const auto jobs = jobs_from_paths({d.path()});
+    CHECK(selected(d, jobs) == std::vector<std::string>{"src/a.c", "src/b.c"});
 }
 
 TEST_CASE("a unit mentioning a learned wrapper is kept once the wrapper is known") {
