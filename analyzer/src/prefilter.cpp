@@ -713,6 +713,27 @@ const Prefilter::FileText& Prefilter::text_of(const std::string& file) {
     return *text;
 }
 
+std::string Prefilter::find_header(const std::string& name, const fs::path* including_directory,
+                                   const std::vector<fs::path>& quoted_directories,
+                                   const std::vector<fs::path>& directories) {
+    std::vector<const fs::path*> candidates;
+    if (including_directory != nullptr) {
+        candidates.push_back(including_directory);
+        for (const auto& directory : quoted_directories) {
+            candidates.push_back(&directory);
+        }
+    }
+    for (const auto& directory : directories) {
+        candidates.push_back(&directory);
+    }
+    for (const auto* directory : candidates) {
+        if (const auto& header = header_at(*directory, name); !header.empty()) {
+            return header;
+        }
+    }
+    return {};
+}
+
 std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& job) {
     const auto absolute = [&](const std::string& path) -> const fs::path& {
         const auto [it, inserted] = directories_.try_emplace(job.directory.native() + '\0' + path);
@@ -745,6 +766,21 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
             break;
         }
     }
+    // Every unit of a tree includes the same headers through the same directories: an include
+    // is resolved once per search path, name and, when quoted, including directory, not once per
+    // unit (which on the X server probed 67 directories for every include of every unit).
+    std::string directory_list;
+    for (const auto* list : {&quoted_directories, &directories}) {
+        for (const auto& directory : *list) {
+            directory_list += directory.native();
+            directory_list += '\n';
+        }
+        directory_list += '\n';
+    }
+    const auto search_path_id =
+        search_paths_.try_emplace(std::move(directory_list), search_paths_.size()).first->second;
+    // A number, so that each lookup hashes a short key.
+    const auto search_path = std::to_string(search_path_id) + '\n';
     std::vector<const FileText*> closure;
     std::unordered_set<std::string> seen;
     std::vector<std::string> pending = forced_includes;
@@ -759,25 +795,20 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
         closure.push_back(&text);
         const auto file_directory = fs::path(file).parent_path();
         for (const auto& include : text.includes) {
-            const auto find_in = [&](const std::vector<fs::path>& list) {
-                for (const auto& directory : list) {
-                    if (const auto& header = header_at(directory, include.name); !header.empty()) {
-                        pending.push_back(header);
-                        return true;
-                    }
-                }
-                return false;
-            };
+            auto key = search_path;
             if (!include.angled) {
-                if (const auto& header = header_at(file_directory, include.name); !header.empty()) {
-                    pending.push_back(header);
-                    continue;
-                }
-                if (find_in(quoted_directories)) {
-                    continue;
-                }
+                key += file_directory.native();
             }
-            find_in(directories);
+            key += '\n';
+            key += include.name;
+            const auto [it, inserted] = includes_.try_emplace(std::move(key));
+            if (inserted) {
+                it->second = find_header(include.name, include.angled ? nullptr : &file_directory,
+                                         quoted_directories, directories);
+            }
+            if (!it->second.empty()) {
+                pending.push_back(it->second);
+            }
         }
     }
     return closure;

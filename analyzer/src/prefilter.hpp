@@ -51,6 +51,13 @@ private:
     const FileText& text_of(const std::string& file);
     // The file and the project headers it includes, directly or not.
     std::vector<const FileText*> closure_of(const CompileJob& job);
+    // The project header an include names, as the preprocessor searches: the including file's
+    // directory (null for `<name>`), then for `"name"` the -iquote directories, then the -I ones;
+    // empty when none holds it.
+    std::string find_header(const std::string& name,
+                            const std::filesystem::path* including_directory,
+                            const std::vector<std::filesystem::path>& quoted_directories,
+                            const std::vector<std::filesystem::path>& directories);
     // `directory/name` when that is a regular file, normal; empty otherwise. Include directories
     // are probed for the same names over and over, so each answer is kept.
     const std::string& header_at(const std::filesystem::path& directory, const std::string& name);
@@ -63,6 +70,11 @@ private:
     // Include directories as the jobs' arguments name them (after the job's directory and a
     // NUL), made absolute and normal: jobs share most of them.
     std::unordered_map<std::string, std::filesystem::path> directories_;
+    // Each distinct list of include directories, numbered.
+    std::unordered_map<std::string, std::size_t> search_paths_;
+    // What an include resolves to (as find_header), by search path number, including directory
+    // (quoted names only) and name.
+    std::unordered_map<std::string, std::string> includes_;
     std::vector<std::vector<const FileText*>> closures_;
     // Per job: whether the text of its file and headers keeps it, whatever the wrappers.
     std::vector<bool> kept_by_text_;
