@@ -127,7 +127,7 @@ TEST_CASE(
         if (i % 7 == 0) {
             text += "const char *path = \"/dev/mem\";\n";
         } else if (i % 11 == 0) {
-            text += "#include <device.h>\n";
+            text += "#include <device.h>\nconst char *path = DEV_MEM;\n";
         } else if (i % 13 == 0) {
             text += "void f(void) { outb(0, 0x80); }\n";
         }
