@@ -274,8 +274,7 @@ TEST_CASE("workers and in-process parsing give the same report") {
     TemporaryDirectory directory;
     directory.write("src/h.h", "#define DEVICE \"/dev/mem\"\n#define BASE 0xF0000\n");
     directory.write("src/a.c", mapping_unit);
-    directory.write("src/b.c",
-                    "#include \"h.h\"\n#include <missing.h>\nconst char *b = DEVICE;\n");
+    directory.write("src/b.c", "#include \"h.h\"\n#include <missing.h>\nconst char *b = DEVICE;\n");
     const std::vector<std::string> base{"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "json",
                                         (directory.path() / "src").string()};
     auto in_process = base;
