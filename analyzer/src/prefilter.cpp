@@ -1,6 +1,7 @@
 #include "prefilter.hpp"
 
 #include "api_table.hpp"
+#include "thread_count.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -678,12 +679,11 @@ void Prefilter::read_sources(const std::vector<CompileJob>& jobs, unsigned threa
             texts[i] = std::make_unique<FileText>(paths[i]);
         }
     };
-    const auto thread_count = std::min<std::size_t>(
-        {threads != 0 ? threads : std::max(1U, std::thread::hardware_concurrency()),
-         max_reading_threads, paths.size() / files_per_reading_thread});
+    const auto reader_count = std::min<std::size_t>(
+        {thread_count(threads), max_reading_threads, paths.size() / files_per_reading_thread});
     {
         std::vector<std::jthread> readers;
-        for (std::size_t i = 1; i < thread_count; ++i) {
+        for (std::size_t i = 1; i < reader_count; ++i) {
             readers.emplace_back(read_some);
         }
         read_some();

@@ -2,6 +2,7 @@
 
 #include "libclang_support.hpp"
 #include "parsed_unit.hpp"
+#include "thread_count.hpp"
 #include "unit_source.hpp"
 
 #include <fmt/format.h>
@@ -51,8 +52,7 @@ Program::Program(AnalyzerOptions options)
     : options_(std::move(options)), progress_(options_.progress) {}
 
 void Program::prepare_parsing() {
-    const unsigned threads =
-        options_.jobs != 0 ? options_.jobs : std::max(1U, std::thread::hardware_concurrency());
+    const unsigned threads = thread_count(options_.jobs);
     // First, as it can throw (a cache directory that cannot be made), and nothing would then
     // dispose of indexes already created.
     source_ = std::make_unique<UnitSource>(options_, threads);
