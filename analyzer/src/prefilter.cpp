@@ -599,21 +599,20 @@ void Prefilter::find_units_kept_by_text() {
         for (const auto* header : headers) {
             layouts.emplace(header, lay_out(header->file.text()));
         }
+        const auto carries = [&](std::string_view text) {
+            return holds_trigger(text) || mentions(text, carriers);
+        };
         for (bool grew = true; grew;) {
             grew = false;
             for (const auto& [header, layout] : layouts) {
                 for (const auto& definition : layout.definitions) {
-                    if (!carriers.contains(definition.name) &&
-                        (holds_trigger(definition.text) || mentions(definition.text, carriers))) {
+                    if (!carriers.contains(definition.name) && carries(definition.text)) {
                         carriers.emplace(definition.name);
                         grew = true;
                     }
                 }
             }
         }
-        const auto carries = [&](std::string_view text) {
-            return holds_trigger(text) || mentions(text, carriers);
-        };
         for (const auto& [header, layout] : layouts) {
             if (header->has_trigger ||
                 std::ranges::any_of(layout.definitions, [&](const auto& definition) {
