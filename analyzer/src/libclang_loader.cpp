@@ -263,9 +263,19 @@ enum CXUnaryOperatorKind clang_getCursorUnaryOperatorKind(CXCursor cursor) {
     return target(cursor);
 }
 
+CXDiagnosticSet clang_getChildDiagnostics(CXDiagnostic diagnostic) {
+    DEVMEM_LIBCLANG_TARGET(clang_getChildDiagnostics);
+    return target(diagnostic);
+}
+
 CXDiagnostic clang_getDiagnostic(CXTranslationUnit unit, unsigned index) {
     DEVMEM_LIBCLANG_TARGET(clang_getDiagnostic);
     return target(unit, index);
+}
+
+CXDiagnostic clang_getDiagnosticInSet(CXDiagnosticSet diagnostics, unsigned index) {
+    DEVMEM_LIBCLANG_TARGET(clang_getDiagnosticInSet);
+    return target(diagnostics, index);
 }
 
 CXSourceLocation clang_getDiagnosticLocation(CXDiagnostic diagnostic) {
@@ -328,6 +338,11 @@ CXCursor clang_getNullCursor() {
 unsigned clang_getNumDiagnostics(CXTranslationUnit unit) {
     DEVMEM_LIBCLANG_TARGET(clang_getNumDiagnostics);
     return target(unit);
+}
+
+unsigned clang_getNumDiagnosticsInSet(CXDiagnosticSet diagnostics) {
+    DEVMEM_LIBCLANG_TARGET(clang_getNumDiagnosticsInSet);
+    return target(diagnostics);
 }
 
 CXSourceLocation clang_getRangeEnd(CXSourceRange range) {

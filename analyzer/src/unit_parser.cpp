@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -133,6 +134,54 @@ void add_unique(std::vector<std::string>& names, std::string name) {
     }
 }
 
+// Where each location of an error diagnostic and of its notes is spelt.
+template <typename Visit> void for_each_error_location(CXTranslationUnit unit, Visit visit) {
+    const auto visit_diagnostic = [&](CXDiagnostic diagnostic) {
+        CXFile file = nullptr;
+        unsigned line = 0;
+        clang_getSpellingLocation(clang_getDiagnosticLocation(diagnostic), &file, &line, nullptr,
+                                  nullptr);
+        if (file != nullptr) {
+            visit(take_string(clang_getFileName(file)), line);
+        }
+    };
+    const unsigned count = clang_getNumDiagnostics(unit);
+    for (unsigned i = 0; i < count; ++i) {
+        CXDiagnostic diagnostic = clang_getDiagnostic(unit, i);
+        if (clang_getDiagnosticSeverity(diagnostic) >= CXDiagnostic_Error) {
+            visit_diagnostic(diagnostic);
+            CXDiagnosticSet notes = clang_getChildDiagnostics(diagnostic);
+            const unsigned note_count = clang_getNumDiagnosticsInSet(notes);
+            for (unsigned j = 0; j < note_count; ++j) {
+                CXDiagnostic note = clang_getDiagnosticInSet(notes, j);
+                visit_diagnostic(note);
+                clang_disposeDiagnostic(note);
+            }
+        }
+        clang_disposeDiagnostic(diagnostic);
+    }
+}
+
+enum class Kind { type, function, identifier };
+
+struct Declaration {
+    std::string name;
+    Kind kind;
+};
+
+std::string declaration_text(const Declaration& declaration) {
+    switch (declaration.kind) {
+    case Kind::type:
+        return fmt::format("typedef int {};", declaration.name);
+    case Kind::function:
+        return fmt::format("#ifdef __cplusplus\nint {0}(...);\n#else\nint {0}();\n#endif",
+                           declaration.name);
+    case Kind::identifier:
+        break;
+    }
+    return fmt::format("extern int {};", declaration.name);
+}
+
 // A private temporary directory: empty stand-ins for missing headers under `include/`, searched
 // after every directory of the build, and a prelude declaring the names they would have provided.
 class StandIns {
@@ -147,9 +196,10 @@ public:
         }
     }
 
-    // Takes what the last parse lacked; false when nothing new can be stood in for. Declarations
-    // of plain identifiers wait for a round that finds no new header or type: many undeclared
-    // identifiers are only the locals of a declaration whose type was missing.
+    // Takes what the last parse lacked, every kind at once; false when nothing new can be stood
+    // in for. Some undeclared identifiers are only the locals of a declaration whose type was
+    // missing: their `extern int` stand-ins are shadowed once the type is declared, or withdrawn
+    // when they clash with the unit's own declaration, which costs less than a round of its own.
     bool add(const MissingNames& missing) {
         if (!ensure_root()) {
             return false;
@@ -159,27 +209,41 @@ public:
             added = add_header(header) || added;
         }
         for (const auto& type : missing.types) {
-            added = add_declaration(type, fmt::format("typedef int {};", type)) || added;
+            added = add_declaration({type, Kind::type}) || added;
         }
-        if (!added) {
-            for (const auto& function : missing.functions) {
-                added = add_declaration(function, fmt::format("#ifdef __cplusplus\nint {0}(...);\n"
-                                                              "#else\nint {0}();\n#endif",
-                                                              function)) ||
-                        added;
-            }
-            for (const auto& identifier : missing.identifiers) {
-                added =
-                    add_declaration(identifier, fmt::format("extern int {};", identifier)) || added;
-            }
+        for (const auto& function : missing.functions) {
+            added = add_declaration({function, Kind::function}) || added;
+        }
+        for (const auto& identifier : missing.identifiers) {
+            added = add_declaration({identifier, Kind::identifier}) || added;
         }
         if (added) {
-            std::ofstream prelude(prelude_path());
-            for (const auto& declaration : declarations_) {
-                prelude << declaration << '\n';
-            }
+            write_prelude();
         }
         return added;
+    }
+
+    // Withdraws the stand-in declarations of variables and functions an error or its notes
+    // points at (`extern int x;` against the unit's own `static char *x`): the unit declares
+    // those names itself, and the clash would make its own declaration invalid. A type is kept: a
+    // typedef that a header declares only after the unit first used it clashes too, and is still
+    // needed for that first use. False when there were none.
+    bool withdraw_clashes(CXTranslationUnit unit) {
+        std::set<std::string> clashing;
+        const auto prelude = prelude_path().lexically_normal();
+        for_each_error_location(unit, [&](const std::string& file, unsigned line) {
+            if (line != 0 && line <= prelude_line_names_.size() &&
+                fs::path(file).lexically_normal() == prelude) {
+                clashing.insert(prelude_line_names_[line - 1]);
+            }
+        });
+        if (std::erase_if(declarations_, [&](const Declaration& declaration) {
+                return declaration.kind != Kind::type && clashing.contains(declaration.name);
+            }) == 0) {
+            return false;
+        }
+        write_prelude();
+        return true;
     }
 
     bool used() const { return !headers_.empty() || !declared_.empty(); }
@@ -222,6 +286,18 @@ private:
 
     fs::path prelude_path() const { return root_ / "prelude.h"; }
 
+    // Also records which name each line declares, for withdraw_clashes().
+    void write_prelude() {
+        std::ofstream prelude(prelude_path());
+        prelude_line_names_.clear();
+        for (const auto& declaration : declarations_) {
+            const auto text = declaration_text(declaration);
+            prelude << text << '\n';
+            prelude_line_names_.insert(prelude_line_names_.end(),
+                                       std::ranges::count(text, '\n') + 1, declaration.name);
+        }
+    }
+
     bool add_header(const std::string& name) {
         if (headers_.size() + declared_.size() >= max_stand_in_names ||
             std::ranges::find(headers_, name) != headers_.end()) {
@@ -244,9 +320,10 @@ private:
         return true;
     }
 
-    bool add_declaration(const std::string& name, std::string declaration) {
+    // A name is declared at most once: one withdrawn stays withdrawn.
+    bool add_declaration(Declaration declaration) {
         if (headers_.size() + declared_.size() >= max_stand_in_names ||
-            !declared_.insert(name).second) {
+            !declared_.insert(declaration.name).second) {
             return false;
         }
         declarations_.push_back(std::move(declaration));
@@ -257,7 +334,8 @@ private:
     std::string failure_;
     std::vector<std::string> headers_;
     std::set<std::string> declared_;
-    std::vector<std::string> declarations_;
+    std::vector<Declaration> declarations_;
+    std::vector<std::string> prelude_line_names_;
 };
 
 // libclang parses on a thread of its own with an 8 MiB stack unless told not to; told so before
@@ -268,6 +346,12 @@ private:
 CXTranslationUnit parse(CXIndex index, const CompileJob& job,
                         const std::vector<std::string>& arguments, CXErrorCode& status) {
     const auto argv = c_strings(arguments);
+    if (const char* count_file = std::getenv("DEVMEM_COUNT_PARSES")) {
+        if (FILE* out = std::fopen(count_file, "a")) {
+            std::fprintf(out, "%s\n", job.file.c_str());
+            std::fclose(out);
+        }
+    }
     CXTranslationUnit unit = nullptr;
     run_with_stack(deep_stack_bytes, [&] {
         status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
@@ -366,17 +450,22 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     CXErrorCode status = CXError_Success;
     const auto stand_ins = std::make_shared<StandIns>();
     parsed.unit = parse(index, job, arguments, status);
-    for (int round = 0; parsed.unit != nullptr && round < max_stand_in_rounds; ++round) {
+    // Only a unit that lacks headers gets stand-ins: other errors are the code's own.
+    bool changed = parsed.unit != nullptr && [&] {
         const auto missing = missing_names(parsed.unit);
-        // Only a unit that lacks headers gets stand-ins: other errors are the code's own.
-        if ((round == 0 && missing.headers.empty()) || !stand_ins->add(missing)) {
-            break;
-        }
+        return !missing.headers.empty() && stand_ins->add(missing);
+    }();
+    for (int round = 0; changed && round < max_stand_in_rounds; ++round) {
         auto with_stand_ins = arguments;
         const auto extra = stand_ins->arguments();
         with_stand_ins.insert(with_stand_ins.end(), extra.begin(), extra.end());
         clang_disposeTranslationUnit(parsed.unit);
         parsed.unit = parse(index, job, with_stand_ins, status);
+        if (parsed.unit == nullptr) {
+            break;
+        }
+        const bool withdrew = stand_ins->withdraw_clashes(parsed.unit);
+        changed = stand_ins->add(missing_names(parsed.unit)) || withdrew;
     }
     if (parsed.unit == nullptr) {
         const auto* why = status == CXError_Crashed

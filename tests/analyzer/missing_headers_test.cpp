@@ -105,6 +105,31 @@ TEST_CASE("a vendor header's missing types and constants get stand-in declaratio
     CHECK(findings_of(run.report, "DM002") == std::vector<std::string>{"21 low", "29 low"});
 }
 
+TEST_CASE(
+    "a stand-in for a variable that a missing type hid is withdrawn once the unit declares it") {
+    TemporaryDirectory directory;
+    // With `Path` unknown, clang drops `*device` from the declaration and its use looks undeclared;
+    // the `extern int device;` stood in for it then clashes with the unit's own declaration.
+    const auto file = directory.write("probe.c", R"(#include "board.h"
+#include <fcntl.h>
+#include <sys/mman.h>
+
+static Path *scratch, *device = "/dev/mem";
+
+int map_bios(void) {
+    int fd = open(device, O_RDONLY);
+    return mmap(0, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000) != 0;
+}
+)");
+    const auto run = scan({"--rules", DEVMEM_SOURCE_RULES_DIR, "--format", "json", file.string()});
+    const auto report = nlohmann::json::parse(run.out);
+    CHECK(has_note(report, "missing headers 'board.h': analysed with empty stand-ins and 1 "
+                           "stand-in declarations"));
+    CHECK_FALSE(has_note(report, "still has errors"));
+    CHECK(findings_of(report, "DM001") == std::vector<std::string>{"8 low"});
+    CHECK(findings_of(report, "DM002") == std::vector<std::string>{"9 low"});
+}
+
 TEST_CASE("an open that still does not parse is matched lexically") {
     TemporaryDirectory directory;
     const auto run = scan_json(database_for(directory, corpus / "missing-header-lexical-fallback"));
