@@ -29,6 +29,63 @@ bool is_function_definition(CXCursor cursor) {
     }
 }
 
+// What one unit adds to the program's maps, gathered on the thread that parsed it: walking a
+// loaded AST deserialises it, the costliest part of taking over a worker's unit.
+UnitIndex index_of(const TranslationUnit& unit, const CompileJob& job) {
+    UnitIndex index;
+    index.included_files = included_files(unit.unit, job);
+    struct Context {
+        UnitIndex* index;
+        const TranslationUnit* unit;
+    } context{&index, &unit};
+    clang_visitChildren(
+        clang_getTranslationUnitCursor(unit.unit),
+        [](CXCursor cursor, CXCursor parent, CXClientData data) {
+            auto& [index, unit] = *static_cast<Context*>(data);
+            if (is_in_system_header(cursor)) {
+                return CXChildVisit_Continue;
+            }
+            const auto kind = clang_getCursorKind(cursor);
+            if (kind == CXCursor_MacroExpansion) {
+                const auto definition = clang_getCursorReferenced(cursor);
+                if (!clang_Cursor_isNull(definition)) {
+                    index->macro_expansions.emplace_back(
+                        location_of(cursor),
+                        TraceNote{location_of(definition),
+                                  fmt::format("expanded from macro '{}'", spelling(cursor))});
+                }
+                return CXChildVisit_Continue;
+            }
+            if (is_function_definition(cursor)) {
+                auto function_usr = usr(cursor);
+                auto id = function_usr + "#" + location_of(cursor).file;
+                index->functions.push_back(FunctionDefinition{cursor, std::move(id),
+                                                              std::move(function_usr),
+                                                              spelling(cursor), unit->confidence});
+                return CXChildVisit_Continue;
+            }
+            if (kind == CXCursor_VarDecl && clang_getCursorKind(parent) != CXCursor_FunctionDecl &&
+                !clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(cursor))) {
+                index->global_initializers.push_back(cursor);
+                return CXChildVisit_Continue;
+            }
+            if (kind == CXCursor_FieldDecl) {
+                const auto parts = children(cursor);
+                if (!parts.empty() && clang_isExpression(clang_getCursorKind(parts.back()))) {
+                    index->field_initializers.push_back(cursor);
+                }
+                return CXChildVisit_Continue;
+            }
+            if (kind == CXCursor_Namespace || kind == CXCursor_ClassDecl ||
+                kind == CXCursor_StructDecl || kind == CXCursor_LinkageSpec ||
+                kind == CXCursor_UnexposedDecl) {
+                return CXChildVisit_Recurse;
+            }
+            return CXChildVisit_Continue;
+        },
+        &context);
+    return index;
+}
 } // namespace
 
 std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerOptions& options) {
@@ -71,11 +128,15 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
         prepare_parsing();
     }
     std::vector<ParsedUnit> parsed(jobs.size());
+    std::vector<UnitIndex> unit_indexes(jobs.size());
     std::atomic<std::size_t> next{0};
     progress_.expect(jobs.size());
     const auto parse_some = [&](std::size_t slot) {
         for (auto i = next++; i < jobs.size(); i = next++) {
             parsed[i] = source_->obtain(slot, indexes_[slot], jobs[i]);
+            if (parsed[i].unit != nullptr) {
+                unit_indexes[i] = index_of({parsed[i].unit, parsed[i].confidence}, jobs[i]);
+            }
             progress_.advance();
         }
     };
@@ -87,18 +148,16 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
         }
         parse_some(0);
     }
-    // Indexing is cheap and fills shared maps, so it stays on this thread, in job order.
+    // The maps are filled on this thread in job order, so that the first definition of a name
+    // wins whatever the thread count.
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (parsed[i].note) {
             notes.push_back(std::move(*parsed[i].note));
         }
         transient_ = transient_ || parsed[i].transient;
         if (parsed[i].unit != nullptr) {
-            auto files = detail::included_files(parsed[i].unit, jobs[i]);
-            included_files_.insert(std::make_move_iterator(files.begin()),
-                                   std::make_move_iterator(files.end()));
             units_.push_back({parsed[i].unit, parsed[i].confidence});
-            index_unit(units_.back());
+            merge(std::move(unit_indexes[i]));
         }
         if (parsed[i].incomplete) {
             incomplete_files_.push_back({jobs[i].file.string(), parsed[i].unit});
@@ -148,61 +207,22 @@ const TraceNote* Program::macro_expanded_at(const SourceLocation& location) cons
     return it == macro_expansions_.end() ? nullptr : &it->second;
 }
 
-void Program::index_unit(const TranslationUnit& unit) {
-    struct Context {
-        Program* program;
-        const TranslationUnit* unit;
-    } context{this, &unit};
-    clang_visitChildren(
-        clang_getTranslationUnitCursor(unit.unit),
-        [](CXCursor cursor, CXCursor parent, CXClientData data) {
-            auto& [program, unit] = *static_cast<Context*>(data);
-            if (is_in_system_header(cursor)) {
-                return CXChildVisit_Continue;
-            }
-            const auto kind = clang_getCursorKind(cursor);
-            if (kind == CXCursor_MacroExpansion) {
-                const auto definition = clang_getCursorReferenced(cursor);
-                if (!clang_Cursor_isNull(definition)) {
-                    program->macro_expansions_.emplace(
-                        location_of(cursor),
-                        TraceNote{location_of(definition),
-                                  fmt::format("expanded from macro '{}'", spelling(cursor))});
-                }
-                return CXChildVisit_Continue;
-            }
-            if (is_function_definition(cursor)) {
-                auto function_usr = usr(cursor);
-                const auto file = location_of(cursor).file;
-                auto id = function_usr + "#" + file;
-                if (program->functions_
-                        .try_emplace(id, FunctionDefinition{cursor, id, function_usr,
-                                                            spelling(cursor), unit->confidence})
-                        .second) {
-                    program->ids_by_usr_[function_usr].push_back(id);
-                }
-                return CXChildVisit_Continue;
-            }
-            if (kind == CXCursor_VarDecl && clang_getCursorKind(parent) != CXCursor_FunctionDecl &&
-                !clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(cursor))) {
-                program->global_initializers_.push_back(cursor);
-                return CXChildVisit_Continue;
-            }
-            if (kind == CXCursor_FieldDecl) {
-                const auto parts = children(cursor);
-                if (!parts.empty() && clang_isExpression(clang_getCursorKind(parts.back()))) {
-                    program->field_initializers_.push_back(cursor);
-                }
-                return CXChildVisit_Continue;
-            }
-            if (kind == CXCursor_Namespace || kind == CXCursor_ClassDecl ||
-                kind == CXCursor_StructDecl || kind == CXCursor_LinkageSpec ||
-                kind == CXCursor_UnexposedDecl) {
-                return CXChildVisit_Recurse;
-            }
-            return CXChildVisit_Continue;
-        },
-        &context);
+void Program::merge(UnitIndex index) {
+    for (auto& [location, note] : index.macro_expansions) {
+        macro_expansions_.emplace(location, std::move(note));
+    }
+    for (auto& definition : index.functions) {
+        const auto [entry, added] = functions_.try_emplace(definition.id, std::move(definition));
+        if (added) {
+            ids_by_usr_[entry->second.usr].push_back(entry->first);
+        }
+    }
+    global_initializers_.insert(global_initializers_.end(), index.global_initializers.begin(),
+                                index.global_initializers.end());
+    field_initializers_.insert(field_initializers_.end(), index.field_initializers.begin(),
+                               index.field_initializers.end());
+    included_files_.insert(std::make_move_iterator(index.included_files.begin()),
+                           std::make_move_iterator(index.included_files.end()));
 }
 
 } // namespace devmem::scan::detail

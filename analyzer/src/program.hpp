@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace devmem::scan::detail {
@@ -38,6 +39,15 @@ struct TranslationUnit {
 struct IncompleteFile {
     std::string file;
     CXTranslationUnit unit = nullptr;
+};
+
+// What one parsed unit adds to a Program.
+struct UnitIndex {
+    std::vector<std::pair<SourceLocation, TraceNote>> macro_expansions;
+    std::vector<FunctionDefinition> functions;
+    std::vector<CXCursor> global_initializers;
+    std::vector<CXCursor> field_initializers;
+    std::vector<std::string> included_files;
 };
 
 class Program {
@@ -73,7 +83,8 @@ public:
 private:
     // The unit source and one index per parsing thread, made by the first add() with jobs.
     void prepare_parsing();
-    void index_unit(const TranslationUnit& unit);
+    // Adds a unit's index; the first definition of a function id wins.
+    void merge(UnitIndex index);
 
     AnalyzerOptions options_;
     // One index per parsing thread: libclang does not share one between threads.
