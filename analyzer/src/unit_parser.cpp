@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -346,12 +345,6 @@ private:
 CXTranslationUnit parse(CXIndex index, const CompileJob& job,
                         const std::vector<std::string>& arguments, CXErrorCode& status) {
     const auto argv = c_strings(arguments);
-    if (const char* count_file = std::getenv("DEVMEM_COUNT_PARSES")) {
-        if (FILE* out = std::fopen(count_file, "a")) {
-            std::fprintf(out, "%s\n", job.file.c_str());
-            std::fclose(out);
-        }
-    }
     CXTranslationUnit unit = nullptr;
     run_with_stack(deep_stack_bytes, [&] {
         status = clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
