@@ -448,13 +448,15 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
         const auto missing = missing_names(parsed.unit);
         return !missing.headers.empty() && stand_ins->add(missing);
     }();
-    for (int round = 0; changed && round < max_stand_in_rounds; ++round) {
+    for (int round = 1; changed; ++round) {
         auto with_stand_ins = arguments;
         const auto extra = stand_ins->arguments();
         with_stand_ins.insert(with_stand_ins.end(), extra.begin(), extra.end());
         clang_disposeTranslationUnit(parsed.unit);
         parsed.unit = parse(index, job, with_stand_ins, status);
-        if (parsed.unit == nullptr) {
+        // After the last round the stand-ins stay those the unit was parsed with: its AST can
+        // only be loaded while the prelude is unchanged, and the note counts its declarations.
+        if (parsed.unit == nullptr || round == max_stand_in_rounds) {
             break;
         }
         const bool withdrew = stand_ins->withdraw_clashes(parsed.unit);
