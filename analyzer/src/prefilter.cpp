@@ -16,6 +16,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 
 namespace devmem::scan::detail {
 
@@ -85,11 +86,23 @@ bool names_a_device(std::string_view text) {
 }
 
 bool is_port_instruction(std::string_view word) {
-    static const auto names = [] {
-        const auto list = api_names(ApiKind::port_instruction);
-        return std::unordered_set<std::string_view>(list.begin(), list.end());
+    struct Names {
+        std::unordered_set<std::string_view> names;
+        // Most words of a file are told apart by these without hashing them.
+        std::array<bool, 256> first_chars{};
+        std::size_t longest = 0;
+    };
+    static const auto port = [] {
+        Names result;
+        for (const auto name : api_names(ApiKind::port_instruction)) {
+            result.names.insert(name);
+            result.first_chars[static_cast<unsigned char>(name.front())] = true;
+            result.longest = std::max(result.longest, name.size());
+        }
+        return result;
     }();
-    return names.contains(word);
+    return word.size() <= port.longest && port.first_chars[static_cast<unsigned char>(word[0])] &&
+           port.names.contains(word);
 }
 
 bool is_trigger_identifier(std::string_view word) {
@@ -151,6 +164,57 @@ bool holds_trigger(std::string_view text) {
 }
 
 using NameSet = std::set<std::string, std::less<>>;
+
+// The distinct words of a text, as views into it, in an open-addressing table: the thousands of
+// words of a file are inserted without an allocation each.
+class WordSet {
+public:
+    void insert(std::string_view word) {
+        if ((size_ + 1) * 2 > slots_.size()) {
+            grow();
+        }
+        auto& slot = slots_[slot_of(word)];
+        if (slot.data() == nullptr) {
+            slot = word;
+            ++size_;
+        }
+    }
+    bool contains(std::string_view word) const {
+        return size_ != 0 && slots_[slot_of(word)].data() != nullptr;
+    }
+    template <typename Predicate> bool any_of(Predicate&& predicate) const {
+        return std::ranges::any_of(slots_, [&](std::string_view slot) {
+            return slot.data() != nullptr && predicate(slot);
+        });
+    }
+
+private:
+    static constexpr std::size_t initial_slots = 64;
+
+    // The slot holding `word`, or the empty one where it would go. Empty slots are null views
+    // (words are never empty), and the table is at most half full, so the probe ends.
+    std::size_t slot_of(std::string_view word) const {
+        const auto mask = slots_.size() - 1;
+        const auto hash = std::hash<std::string_view>{}(word);
+        auto at = hash & mask;
+        while (slots_[at].data() != nullptr && slots_[at] != word) {
+            at = (at + 1) & mask;
+        }
+        return at;
+    }
+    void grow() {
+        auto old = std::exchange(
+            slots_, std::vector<std::string_view>(std::max(initial_slots, slots_.size() * 2)));
+        for (const auto word : old) {
+            if (word.data() != nullptr) {
+                slots_[slot_of(word)] = word;
+            }
+        }
+    }
+
+    std::vector<std::string_view> slots_;
+    std::size_t size_ = 0;
+};
 
 bool mentions(std::string_view text, const NameSet& names) {
     bool found = false;
@@ -463,28 +527,28 @@ struct Prefilter::FileText {
     // A file that cannot be read is kept, so that the parser's note says why it was not analysed.
     explicit FileText(const std::string& path) : file(path) {
         const auto text = file.text();
-        has_trigger = !file.readable() || holds_literal_trigger(text);
         for_each_word(text, [&](std::string_view word) {
-            has_trigger = has_trigger || is_trigger_identifier(word);
-            calls_ports = calls_ports || is_port_instruction(word);
-            return has_trigger && calls_ports;
+            words.insert(word);
+            return false;
         });
+        has_trigger =
+            !file.readable() || holds_literal_trigger(text) || words.any_of(is_trigger_identifier);
+        calls_ports = words.any_of(is_port_instruction);
         find_includes(text);
         mentions_marker = text.find("devmem-scan:") != std::string_view::npos;
     }
 
-    bool mentions_any(const std::set<std::string>& names) const {
-        bool found = false;
-        for_each_word(file.text(), [&](std::string_view word) {
-            found = names.contains(std::string(word));
-            return found;
-        });
-        return found;
+    template <typename Names> bool mentions_any(const Names& names) const {
+        return std::ranges::any_of(names,
+                                   [&](std::string_view name) { return words.contains(name); });
     }
 
     // A definition, told from a declaration or a call by what follows the parameter list: a body
     // or a constructor's initialiser list, after qualifiers such as `const`.
     bool defines_any(const std::set<std::string>& names) const {
+        if (!mentions_any(names)) {
+            return false;
+        }
         const auto text = file.text();
         bool found = false;
         std::size_t end = 0;
@@ -523,6 +587,9 @@ struct Prefilter::FileText {
     bool calls_ports = false;
     bool mentions_marker = false;
     std::vector<Include> includes;
+    // Every identifier-like word of the text, once: the wrappers of each select() round are looked
+    // up here instead of in the whole text again.
+    WordSet words;
 
 private:
     void find_includes(std::string_view text) {
@@ -633,8 +700,7 @@ void Prefilter::find_units_kept_by_text() {
         const auto& closure = closures_[i];
         const auto* own = closure.front();
         kept_by_text_[i] =
-            own->has_trigger || own->calls_ports ||
-            (!carriers.empty() && mentions(own->file.text(), carriers)) ||
+            own->has_trigger || own->calls_ports || own->mentions_any(carriers) ||
             std::any_of(std::next(closure.begin()), closure.end(),
                         [&](const FileText* header) { return keeping_includers.contains(header); });
         if (kept_by_text_[i]) {
@@ -828,7 +894,7 @@ bool Prefilter::mentions_marker(std::size_t index) const {
 
 std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentioned,
                                            const std::set<std::string>& defined) const {
-    std::map<const FileText*, bool> answers;
+    std::unordered_map<const FileText*, bool> answers;
     const auto matters = [&](const FileText* text) {
         if (mentioned.empty() && defined.empty()) {
             return false;
