@@ -3,6 +3,7 @@
 #include "api_table.hpp"
 #include "thread_count.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -12,6 +13,8 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -525,7 +528,8 @@ struct Prefilter::FileText {
     };
 
     // A file that cannot be read is kept, so that the parser's note says why it was not analysed.
-    explicit FileText(const std::string& path) : file(path) {
+    explicit FileText(const std::string& path)
+        : file(path), directory(fs::path(path).parent_path()) {
         const auto text = file.text();
         for_each_word(text, [&](std::string_view word) {
             words.insert(word);
@@ -581,6 +585,8 @@ struct Prefilter::FileText {
     }
 
     MappedFile file;
+    // Where its quoted includes are looked for first.
+    fs::path directory;
     bool has_trigger = false;
     // Port-I/O names count in a unit's own file only: a header that defines inb() for the whole
     // project (the X server's compiler.h) would otherwise keep every unit.
@@ -621,13 +627,30 @@ namespace {
 
 // `path` in the form lexically_normal() gives, which is most paths as they come (absolute, no
 // "." or ".." component, no doubled separator): those are not taken apart and put together again.
-std::string normal_form(const fs::path& path) {
-    const std::string_view text = path.native();
-    if (!text.starts_with('.') && text.find("/.") == std::string_view::npos &&
-        text.find("//") == std::string_view::npos) {
-        return path.native();
+std::string normal_form(std::string path) {
+    if (!path.starts_with('.') && path.find("/.") == std::string::npos &&
+        path.find("//") == std::string::npos) {
+        return path;
     }
-    return path.lexically_normal().native();
+    return fs::path(path).lexically_normal().native();
+}
+
+// The names in `directory`: empty when it does not exist (or is no directory), none when it
+// cannot be listed for another reason (no read permission).
+std::optional<std::unordered_set<std::string>> directory_entries(const std::string& directory) {
+    DIR* stream = ::opendir(directory.c_str());
+    if (stream == nullptr) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            return std::unordered_set<std::string>{};
+        }
+        return std::nullopt;
+    }
+    std::unordered_set<std::string> names;
+    while (const auto* entry = ::readdir(stream)) {
+        names.emplace(entry->d_name);
+    }
+    ::closedir(stream);
+    return names;
 }
 
 // Below this many files per thread, starting threads costs more than it saves.
@@ -722,7 +745,8 @@ void Prefilter::find_units_kept_by_text() {
 Prefilter::~Prefilter() = default;
 
 std::string Prefilter::source_path(const CompileJob& job) {
-    return normal_form(job.file.is_absolute() ? job.file : job.directory / job.file);
+    return normal_form(job.file.is_absolute() ? job.file.native()
+                                              : (job.directory / job.file).native());
 }
 
 // Reading the jobs' own files is most of the prefilter's time on a large tree and each file is
@@ -759,15 +783,48 @@ void Prefilter::read_sources(const std::vector<CompileJob>& jobs, unsigned threa
 }
 
 const std::string& Prefilter::header_at(const fs::path& directory, const std::string& name) {
+    // A name is looked for in every directory and found in one, most often: where its first
+    // component is not in the directory, it is turned down without building a path. Only for
+    // names without "." and ".." components, whose first component cannot be normalised away.
+    const bool plain_name = !name.starts_with('.') && !name.starts_with('/') &&
+                            name.find("/.") == std::string::npos &&
+                            name.find("//") == std::string::npos;
+    if (plain_name && !directory.empty() &&
+        !listed(directory.native(), name.substr(0, name.find('/')))) {
+        static const std::string not_found;
+        return not_found;
+    }
     const auto [it, inserted] = headers_.try_emplace(directory.native() + '/' + name);
     if (inserted) {
-        auto header = normal_form(directory / name);
+        // As `directory / name` without taking either apart: an absolute name stands for itself.
+        std::string header = name;
+        if (!name.starts_with('/') && !directory.empty()) {
+            header = directory.native();
+            header += header.ends_with('/') ? "" : "/";
+            header += name;
+        }
+        header = normal_form(std::move(header));
         std::error_code error;
-        if (fs::is_regular_file(header, error)) {
+        if (listed(header) && fs::is_regular_file(header, error)) {
             it->second = std::move(header);
         }
     }
     return it->second;
+}
+
+bool Prefilter::listed(const std::string& file) {
+    const auto slash = file.rfind('/');
+    return slash == std::string::npos
+               ? listed(".", file)
+               : listed(file.substr(0, std::max<std::size_t>(slash, 1)), file.substr(slash + 1));
+}
+
+bool Prefilter::listed(const std::string& directory, const std::string& name) {
+    auto it = listings_.find(directory);
+    if (it == listings_.end()) {
+        it = listings_.emplace(directory, directory_entries(directory)).first;
+    }
+    return !it->second || it->second->contains(name);
 }
 
 const Prefilter::FileText& Prefilter::text_of(const std::string& file) {
@@ -803,7 +860,7 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     const auto absolute = [&](const std::string& path) -> const fs::path& {
         const auto [it, inserted] = directories_.try_emplace(job.directory.native() + '\0' + path);
         if (inserted) {
-            it->second = normal_form(job.directory / path);
+            it->second = normal_form((job.directory / path).native());
         }
         return it->second;
     };
@@ -844,39 +901,54 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     }
     const auto search_path_id =
         search_paths_.try_emplace(std::move(directory_list), search_paths_.size()).first->second;
-    // A number, so that each lookup hashes a short key.
-    const auto search_path = std::to_string(search_path_id) + '\n';
     std::vector<const FileText*> closure;
-    std::unordered_set<std::string> seen;
-    std::vector<std::string> pending = forced_includes;
-    pending.push_back(source_path(job));
+    std::unordered_set<const FileText*> seen;
+    std::vector<const FileText*> pending;
+    for (const auto& file : forced_includes) {
+        pending.push_back(&text_of(file));
+    }
+    pending.push_back(&text_of(source_path(job)));
     while (!pending.empty()) {
-        const auto file = pending.back();
+        const auto* text = pending.back();
         pending.pop_back();
-        if (!seen.insert(file).second) {
+        if (!seen.insert(text).second) {
             continue;
         }
-        const auto& text = text_of(file);
-        closure.push_back(&text);
-        const auto file_directory = fs::path(file).parent_path();
-        for (const auto& include : text.includes) {
-            auto key = search_path;
-            if (!include.angled) {
-                key += file_directory.native();
-            }
-            key += '\n';
-            key += include.name;
-            const auto [it, inserted] = includes_.try_emplace(std::move(key));
-            if (inserted) {
-                it->second = find_header(include.name, include.angled ? nullptr : &file_directory,
-                                         quoted_directories, directories);
-            }
-            if (!it->second.empty()) {
-                pending.push_back(it->second);
-            }
-        }
+        closure.push_back(text);
+        const auto& headers =
+            included_headers(*text, search_path_id, quoted_directories, directories);
+        pending.insert(pending.end(), headers.begin(), headers.end());
     }
     return closure;
+}
+
+const std::vector<const Prefilter::FileText*>&
+Prefilter::included_headers(const FileText& text, std::size_t search_path_id,
+                            const std::vector<fs::path>& quoted_directories,
+                            const std::vector<fs::path>& directories) {
+    const auto [resolved, inserted] = resolved_includes_.try_emplace({search_path_id, &text});
+    if (!inserted) {
+        return resolved->second;
+    }
+    // A number, so that each lookup hashes a short key.
+    const auto search_path = std::to_string(search_path_id) + '\n';
+    for (const auto& include : text.includes) {
+        auto key = search_path;
+        if (!include.angled) {
+            key += text.directory.native();
+        }
+        key += '\n';
+        key += include.name;
+        const auto [it, found_now] = includes_.try_emplace(std::move(key));
+        if (found_now) {
+            it->second = find_header(include.name, include.angled ? nullptr : &text.directory,
+                                     quoted_directories, directories);
+        }
+        if (!it->second.empty()) {
+            resolved->second.push_back(&text_of(it->second));
+        }
+    }
+    return resolved->second;
 }
 
 std::vector<std::string> Prefilter::files_read() const {

@@ -15,9 +15,12 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace devmem::scan::detail {
@@ -51,6 +54,13 @@ private:
     const FileText& text_of(const std::string& file);
     // The file and the project headers it includes, directly or not.
     std::vector<const FileText*> closure_of(const CompileJob& job);
+    // The project headers `text` includes that the search path numbered `search_path_id` (whose
+    // directories are given) finds, in include order; resolved once per file and search path, as
+    // most units of a tree include the same headers through the same directories.
+    const std::vector<const FileText*>&
+    included_headers(const FileText& text, std::size_t search_path_id,
+                     const std::vector<std::filesystem::path>& quoted_directories,
+                     const std::vector<std::filesystem::path>& directories);
     // The project header an include names, as the preprocessor searches: the including file's
     // directory (null for `<name>`), then for `"name"` the -iquote directories, then the -I ones;
     // empty when none holds it.
@@ -61,12 +71,20 @@ private:
     // `directory/name` when that is a regular file, normal; empty otherwise. Include directories
     // are probed for the same names over and over, so each answer is kept.
     const std::string& header_at(const std::filesystem::path& directory, const std::string& name);
+    // Whether `file` (normal) is named in its directory's listing, or that directory exists but
+    // cannot be listed: an include is looked for in every include directory, and most are not
+    // there, which the listing says without a failed stat() each (35,000 on the X server).
+    bool listed(const std::string& file);
+    // The same for the file `name` in `directory`.
+    bool listed(const std::string& directory, const std::string& name);
 
     // Fills kept_by_text_.
     void find_units_kept_by_text();
 
     std::unordered_map<std::string, std::unique_ptr<FileText>> files_;
     std::unordered_map<std::string, std::string> headers_;
+    // Per directory a header was looked for in: its entries, none when it cannot be listed.
+    std::unordered_map<std::string, std::optional<std::unordered_set<std::string>>> listings_;
     // Include directories as the jobs' arguments name them (after the job's directory and a
     // NUL), made absolute and normal: jobs share most of them.
     std::unordered_map<std::string, std::filesystem::path> directories_;
@@ -75,6 +93,9 @@ private:
     // What an include resolves to (as find_header), by search path number, including directory
     // (quoted names only) and name.
     std::unordered_map<std::string, std::string> includes_;
+    // included_headers(), by search path number and file.
+    std::map<std::pair<std::size_t, const FileText*>, std::vector<const FileText*>>
+        resolved_includes_;
     std::vector<std::vector<const FileText*>> closures_;
     // Per job: whether the text of its file and headers keeps it, whatever the wrappers.
     std::vector<bool> kept_by_text_;

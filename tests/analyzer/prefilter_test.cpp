@@ -104,6 +104,30 @@ TEST_CASE("a header's trigger or device macro outside a definition keeps every i
     CHECK(selected(d, jobs) == std::vector<std::string>{"src/a.c", "src/b.c"});
 }
 
+TEST_CASE(
+    "includes are found in the first include directory holding them, through subdirectories") {
+    TemporaryDirectory d;
+    // A device path outside any definition keeps every unit including the header.
+    const std::string device = "static const char *path = \"/dev/mem\";\n";
+    d.write("first/sys/quiet.h", "int quiet;\n");
+    d.write("second/sys/device.h", device);
+    d.write("second/sys/quiet.h", device);
+    d.write("second/plain.h", device);
+    const std::vector<std::string> arguments{"-Ifirst", "-Isecond"};
+    const auto job = [&](const std::string& name, const std::string& include) {
+        return CompileJob{d.write(name, "#include <" + include + ">\nint x;\n"), d.path(),
+                          arguments, true};
+    };
+    const std::vector<CompileJob> jobs{
+        job("nested.c", "sys/device.h"),
+        job("shadowed.c", "sys/quiet.h"),
+        // Spelt with components the lexical normalisation removes, even one that does not exist.
+        job("dotted.c", "none/../plain.h"),
+        job("missing.c", "sys/absent.h"),
+    };
+    CHECK(selected(d, jobs) == std::vector<std::string>{"nested.c", "dotted.c"});
+}
+
 TEST_CASE("a unit mentioning a learned wrapper is kept once the wrapper is known") {
     TemporaryDirectory d;
     const auto jobs = jobs_from_paths({
