@@ -2,6 +2,7 @@
 #include "lexical_scan.hpp"
 #include "libclang_support.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
@@ -52,9 +53,6 @@ void find_inactive_branches(const Program& program, ProgramFacts& facts) {
         if (skipped == nullptr) {
             continue;
         }
-        // Macros from the active code and from every skipped branch, so that `open(DEV_MEM, ...)`
-        // in an inactive branch is recognised whichever branch defines it.
-        auto macros = active_path_macros(unit.unit);
         std::deque<std::string> spellings;
         std::vector<BranchTokens> branches;
         for (unsigned i = 0; i < skipped->count; ++i) {
@@ -63,9 +61,19 @@ void find_inactive_branches(const Program& program, ProgramFacts& facts) {
                 continue;
             }
             branches.push_back(tokenize(unit.unit, skipped->ranges[i], spellings));
-            learn_path_macros(branches.back().tokens, macros);
         }
         clang_disposeSourceRangeList(skipped);
+        if (std::ranges::none_of(branches, [](const BranchTokens& branch) {
+                return has_open_like_call(branch.tokens);
+            })) {
+            continue;
+        }
+        // Macros from the active code and from every skipped branch, so that `open(DEV_MEM, ...)`
+        // in an inactive branch is recognised whichever branch defines it.
+        auto macros = active_path_macros(unit.unit);
+        for (const auto& branch : branches) {
+            learn_path_macros(branch.tokens, macros);
+        }
         for (const auto& branch : branches) {
             for (const auto& open : lexical_device_opens(branch.tokens, macros)) {
                 const auto& token = branch.tokens[open.token];

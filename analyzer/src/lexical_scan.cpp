@@ -307,6 +307,15 @@ std::vector<LexicalOpen> lexical_device_opens(const std::vector<LexicalToken>& t
     return opens;
 }
 
+bool has_open_like_call(const std::vector<LexicalToken>& tokens) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (open_arguments(tokens, i)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string enclosing_function(const Program& program, const std::string& file, unsigned offset) {
     for (const auto& [id, function] : program.functions()) {
         const auto extent = clang_getCursorExtent(function.cursor);
@@ -332,6 +341,9 @@ void find_unparsed_opens(const Program& program, ProgramFacts& facts) {
     for (const auto& incomplete : program.incomplete_files()) {
         const auto text = read_file(incomplete.file);
         const auto tokens = lex_source(text);
+        if (!has_open_like_call(tokens)) {
+            continue;
+        }
         auto macros = incomplete.unit != nullptr ? active_path_macros(incomplete.unit)
                                                  : builtin_path_macros();
         learn_path_macros(tokens, macros);

@@ -54,6 +54,10 @@ struct LexicalOpen {
 // arguments name a device.
 std::vector<LexicalOpen> lexical_device_opens(const std::vector<LexicalToken>& tokens,
                                               const PathMacros& macros);
+// Whether the tokens hold a call lexical_device_opens() looks into: without one it finds nothing,
+// whatever the macros, which are costly to collect from a parsed unit (every macro of every
+// header is tokenized).
+bool has_open_like_call(const std::vector<LexicalToken>& tokens);
 
 // The name of the function whose body holds this byte offset of the file; empty when none.
 std::string enclosing_function(const Program& program, const std::string& file, unsigned offset);

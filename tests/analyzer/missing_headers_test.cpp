@@ -236,6 +236,26 @@ TEST_CASE("the lexer keeps names, strings and call punctuation with clang's line
                                               "3:35:;", "5:1:z"});
 }
 
+TEST_CASE("tokens without an open-like call hold no lexical open, whatever the macros") {
+    using devmem::scan::detail::has_open_like_call;
+    using devmem::scan::detail::lex_source;
+    using devmem::scan::detail::lexical_device_opens;
+    const devmem::scan::detail::PathMacros macros{{"DEVICE", "/dev/mem"}};
+    for (const std::string text : {"fd = open(DEVICE, 0);", "FILE *f = fopen(DEVICE, \"r\");",
+                                   "std::ifstream in(DEVICE);", "std::ifstream{DEVICE};"}) {
+        const auto tokens = lex_source(text);
+        CHECK(has_open_like_call(tokens));
+        CHECK(lexical_device_opens(tokens, macros).size() == 1);
+    }
+    for (const std::string text :
+         {"int (*opener)(const char *, int) = open;", "reopen(DEVICE, 0);",
+          "p = mmap(0, 4096, DEVICE, 0, fd, 0);", "char open[] = DEVICE;"}) {
+        const auto tokens = lex_source(text);
+        CHECK_FALSE(has_open_like_call(tokens));
+        CHECK(lexical_device_opens(tokens, macros).empty());
+    }
+}
+
 TEST_CASE("the lexer takes any bytes: NUL, invalid UTF-8, an unterminated comment") {
     using devmem::scan::detail::lex_source;
     static constexpr char bytes[] = "open(\"/dev/mem\"\0, \xff\xfe) /* never closed";
