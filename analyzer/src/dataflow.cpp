@@ -248,13 +248,21 @@ void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit
 
 DataFlow::DataFlow(const Program& program) : program_(program) {}
 
-std::string DataFlow::storage_key(CXCursor expression) {
+const std::string& DataFlow::usr_of(CXCursor declaration) const {
+    const auto [it, inserted] = usrs_.try_emplace(declaration);
+    if (inserted) {
+        it->second = usr(declaration);
+    }
+    return it->second;
+}
+
+std::string DataFlow::storage_key(CXCursor expression) const {
     const auto target = strip_wrappers(expression);
     switch (clang_getCursorKind(target)) {
     case CXCursor_DeclRefExpr:
     case CXCursor_MemberRefExpr: {
         const auto declaration = clang_getCursorReferenced(target);
-        auto key = usr(declaration);
+        auto key = usr_of(declaration);
         if (key.empty() && !clang_Cursor_isNull(declaration)) {
             const auto where = location_of(declaration);
             key = fmt::format("{}:{}:{}", where.file, where.line, where.column);
@@ -291,7 +299,7 @@ bool DataFlow::record_initializer(CXCursor variable, const std::string& function
     if (clang_Cursor_isNull(initializer)) {
         return false;
     }
-    const auto key = usr(variable);
+    const auto key = usr_of(variable);
     if (clang_getCursorKind(initializer) != CXCursor_InitListExpr) {
         return update(key, evaluate(initializer, function));
     }
@@ -316,7 +324,7 @@ bool DataFlow::record_initializer(CXCursor variable, const std::string& function
             if (clang_getCursorKind(strip_wrappers(value)) == CXCursor_InitListExpr) {
                 initialize(strip_wrappers(value), element_type);
             } else if (!clang_Cursor_isNull(field)) {
-                changed = update(usr(field), evaluate(value, function)) || changed;
+                changed = update(usr_of(field), evaluate(value, function)) || changed;
             } else {
                 changed = update(key, evaluate(value, function)) || changed;
             }
@@ -496,7 +504,7 @@ bool DataFlow::record_member_initializers(const FunctionDefinition& constructor)
         if (clang_getCursorKind(child) == CXCursor_MemberRef) {
             field = clang_getCursorReferenced(child);
         } else if (!clang_Cursor_isNull(field) && clang_isExpression(clang_getCursorKind(child))) {
-            changed = update(usr(field), evaluate(child, constructor.id)) || changed;
+            changed = update(usr_of(field), evaluate(child, constructor.id)) || changed;
             field = clang_getNullCursor();
         }
     }
@@ -508,7 +516,7 @@ bool DataFlow::record_field_initializer(CXCursor field) {
     if (parts.empty() || !clang_isExpression(clang_getCursorKind(parts.back()))) {
         return false;
     }
-    return update(usr(field), evaluate(parts.back(), {}));
+    return update(usr_of(field), evaluate(parts.back(), {}));
 }
 
 void DataFlow::solve() {
@@ -722,7 +730,7 @@ ValueSet DataFlow::evaluate_reference(CXCursor expression, const std::string& fu
         return ValueSet(Value::of_number(clang_getEnumConstantDeclUnsignedValue(declaration)));
     case CXCursor_FunctionDecl:
     case CXCursor_CXXMethod:
-        return ValueSet(Value::of_function(usr(declaration), spelling(declaration)));
+        return ValueSet(Value::of_function(usr_of(declaration), spelling(declaration)));
     case CXCursor_VarDecl:
     case CXCursor_FieldDecl:
         break;
@@ -755,7 +763,7 @@ std::optional<Value> DataFlow::own_parameter(CXCursor reference,
     }
     const auto owner = clang_getCursorSemanticParent(declaration);
     const auto* current = program_.find_function(function);
-    if (current == nullptr || usr(owner) != current->usr) {
+    if (current == nullptr || usr_of(owner) != current->usr) {
         return std::nullopt;
     }
     const auto index = parameter_index(owner, declaration);
@@ -821,7 +829,7 @@ std::vector<CallTarget> DataFlow::targets_of(CXCursor call, const std::string& f
         if (const auto* api = find_stream_api(owning_class_name(declaration), member)) {
             return {CallTarget{member, nullptr, api, true}};
         }
-        auto target = named(usr(declaration), member);
+        auto target = named(usr_of(declaration), member);
         if (target.definition == nullptr) {
             target.api = nullptr;
             target.is_library_constructor = kind == CXCursor_Constructor;
@@ -830,7 +838,7 @@ std::vector<CallTarget> DataFlow::targets_of(CXCursor call, const std::string& f
         return {target};
     }
     if (kind == CXCursor_FunctionDecl) {
-        return {named(usr(declaration), spelling(declaration))};
+        return {named(usr_of(declaration), spelling(declaration))};
     }
     // A call through a pointer: whatever functions the pointer may hold.
     const auto parts = children(call);

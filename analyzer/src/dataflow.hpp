@@ -61,7 +61,7 @@ public:
                              int depth = 4) const;
 
     // The variable or field an expression designates, as a store key; empty if none.
-    static std::string storage_key(CXCursor expression);
+    std::string storage_key(CXCursor expression) const;
 
     const Program& program() const { return program_; }
 
@@ -86,6 +86,9 @@ private:
         bool operator()(const EvaluationKey& a, const EvaluationKey& b) const;
     };
 
+    // clang_getCursorUSR(), kept: solve() asks for the same declarations' USRs in every round,
+    // and libclang builds each one anew.
+    const std::string& usr_of(CXCursor declaration) const;
     bool update(const std::string& key, const ValueSet& values);
     bool assign(CXCursor target, const ValueSet& values);
     // The target may now hold anything: its address escaped or it was changed in place.
@@ -134,6 +137,7 @@ private:
     // What clang made of the leaves cannot_fold() looked at.
     mutable std::unordered_map<CXCursor, std::optional<Value>, CursorHash, SameCursor> constants_;
     mutable std::unordered_map<CXCursor, bool, CursorHash, SameCursor> cannot_fold_;
+    mutable std::unordered_map<CXCursor, std::string, CursorHash, SameCursor> usrs_;
     mutable int depth_ = 0;
     // Counts evaluations cut off at max_expression_depth, so that a value depending on one is
     // not remembered for an evaluation starting nearer that expression.

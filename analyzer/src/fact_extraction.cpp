@@ -183,16 +183,16 @@ private:
         });
     }
 
-    static std::string descriptor_key(CXCursor call, const ApiEntry& api, bool stream_member) {
+    std::string descriptor_key(CXCursor call, const ApiEntry& api, bool stream_member) const {
         if (stream_member) {
-            return DataFlow::storage_key(member_call_object(call));
+            return flow_.storage_key(member_call_object(call));
         }
         const auto arguments = call_arguments(call);
         if (api.descriptor == none ||
             static_cast<std::size_t>(api.descriptor) >= arguments.size()) {
             return {};
         }
-        return DataFlow::storage_key(arguments[api.descriptor]);
+        return flow_.storage_key(arguments[api.descriptor]);
     }
 
     void collect_integer_comparison(CXCursor comparison, const FunctionDefinition& function) {
