@@ -539,6 +539,9 @@ struct Prefilter::FileText {
             !file.readable() || holds_literal_trigger(text) || words.any_of(is_trigger_identifier);
         calls_ports = words.any_of(is_port_instruction);
         find_includes(text);
+        // A stand-in for a missing header would flip `__has_include`.
+        unpredictable_includes =
+            unpredictable_includes || text.find("__has_include") != std::string_view::npos;
         mentions_marker = text.find("devmem-scan:") != std::string_view::npos;
     }
 
@@ -596,6 +599,9 @@ struct Prefilter::FileText {
     // Every identifier-like word of the text, once: the wrappers of each select() round are looked
     // up here instead of in the whole text again.
     WordSet words;
+    // An include that names its header through a macro or `#include_next`, or a test with
+    // `__has_include`: which headers the file lacks cannot be told from its include names.
+    bool unpredictable_includes = false;
 
 private:
     void find_includes(std::string_view text) {
@@ -611,6 +617,7 @@ private:
             }
             const auto open = text.find_first_not_of(" \t", position);
             if (open == std::string_view::npos || (text[open] != '"' && text[open] != '<')) {
+                unpredictable_includes = true;
                 continue;
             }
             const char close = text[open] == '"' ? '"' : '>';
@@ -902,6 +909,7 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     const auto search_path_id =
         search_paths_.try_emplace(std::move(directory_list), search_paths_.size()).first->second;
     std::vector<const FileText*> closure;
+    std::optional<std::vector<std::string>> unresolved(std::in_place);
     std::unordered_set<const FileText*> seen;
     std::vector<const FileText*> pending;
     for (const auto& file : forced_includes) {
@@ -915,10 +923,22 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
             continue;
         }
         closure.push_back(text);
+        if (text->unpredictable_includes) {
+            unresolved.reset();
+        }
         const auto& headers =
             included_headers(*text, search_path_id, quoted_directories, directories);
         pending.insert(pending.end(), headers.begin(), headers.end());
+        if (const auto names = unresolved_names_.find({search_path_id, text});
+            unresolved && names != unresolved_names_.end()) {
+            for (const auto& name : names->second) {
+                if (std::ranges::find(*unresolved, name) == unresolved->end()) {
+                    unresolved->push_back(name);
+                }
+            }
+        }
     }
+    unresolved_includes_.push_back(std::move(unresolved));
     return closure;
 }
 
@@ -946,6 +966,8 @@ Prefilter::included_headers(const FileText& text, std::size_t search_path_id,
         }
         if (!it->second.empty()) {
             resolved->second.push_back(&text_of(it->second));
+        } else {
+            unresolved_names_[{search_path_id, &text}].push_back(include.name);
         }
     }
     return resolved->second;
@@ -958,6 +980,11 @@ std::vector<std::string> Prefilter::files_read() const {
         files.push_back(entry.first);
     }
     return files;
+}
+
+const std::optional<std::vector<std::string>>&
+Prefilter::unresolved_includes(std::size_t index) const {
+    return unresolved_includes_[index];
 }
 
 bool Prefilter::mentions_marker(std::size_t index) const {

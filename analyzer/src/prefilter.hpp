@@ -45,6 +45,10 @@ public:
     std::vector<std::string> files_read() const;
     // Whether job `index`'s own file mentions "devmem-scan:" (may hold inline suppressions).
     bool mentions_marker(std::size_t index) const;
+    // The include names of job `index`'s file and project headers that name no project file
+    // (system headers and missing ones alike), in the order found; nullopt when some include
+    // there cannot be told from its name (a macro, `#include_next`, `__has_include`).
+    const std::optional<std::vector<std::string>>& unresolved_includes(std::size_t index) const;
 
 private:
     struct FileText;
@@ -96,7 +100,10 @@ private:
     // included_headers(), by search path number and file.
     std::map<std::pair<std::size_t, const FileText*>, std::vector<const FileText*>>
         resolved_includes_;
+    // The include names included_headers() found no project header for, by the same key.
+    std::map<std::pair<std::size_t, const FileText*>, std::vector<std::string>> unresolved_names_;
     std::vector<std::vector<const FileText*>> closures_;
+    std::vector<std::optional<std::vector<std::string>>> unresolved_includes_;
     // Per job: whether the text of its file and headers keeps it, whatever the wrappers.
     std::vector<bool> kept_by_text_;
 };
