@@ -162,9 +162,11 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     // learns nothing new.
     for (bool first_round = true;; first_round = false) {
         std::vector<CompileJob> round;
+        std::vector<std::optional<std::vector<std::string>>> includes;
         for (const auto i : prefilter.select(wrappers, device_callees)) {
             if (parsed.insert(i).second) {
                 round.push_back(jobs[i]);
+                includes.push_back(prefilter.unresolved_includes(i));
             }
         }
         if (round.empty() && !first_round) {
@@ -175,7 +177,7 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
             check_toolchain(options);
             toolchain_checked = true;
         }
-        program.add(round, report.notes);
+        program.add(round, report.notes, includes);
         flow.emplace(program);
         flow->solve();
         facts = detail::extract_facts(*flow);

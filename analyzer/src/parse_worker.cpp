@@ -231,7 +231,7 @@ std::string ParseWorker::death_note() {
 }
 
 ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOptions& options,
-                                        const fs::path& ast) {
+                                        const StandInStart& stand_ins, const fs::path& ast) {
     if (socket_ < 0) {
         start();
     }
@@ -250,6 +250,8 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
                                     {"inferred", job.inferred},
                                     {"extra_arguments", options.extra_arguments},
                                     {"resource_dir", options.resource_dir},
+                                    {"headers", stand_ins.headers},
+                                    {"seed", stand_ins.seed},
                                     {"ast", ast.string()}};
     if (socket_ < 0 || !send_message(socket_, request)) {
         return failed(pid_ > 0 ? death_note()
@@ -272,6 +274,7 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
     try {
         answer.value().at("record").get_to(outcome.record);
         answer.value().at("unsaved").get_to(outcome.unsaved);
+        answer.value().at("learned").get_to(outcome.learned);
     } catch (const std::exception&) {
         stop(Stop::now);
         return failed("the parser's answer was malformed");
@@ -297,6 +300,7 @@ void serve_requests(std::uint64_t memory_mib) {
         held_stand_ins.reset();
         CompileJob job;
         AnalyzerOptions options;
+        StandInStart start;
         std::string ast;
         try {
             job.file = request->at("file").get<std::string>();
@@ -305,11 +309,13 @@ void serve_requests(std::uint64_t memory_mib) {
             request->at("inferred").get_to(job.inferred);
             request->at("extra_arguments").get_to(options.extra_arguments);
             request->at("resource_dir").get_to(options.resource_dir);
+            request->at("headers").get_to(start.headers);
+            request->at("seed").get_to(start.seed);
             request->at("ast").get_to(ast);
         } catch (const nlohmann::json::exception&) {
             break;
         }
-        const auto parsed = parse_unit(index, job, options);
+        const auto parsed = parse_unit(index, job, options, start);
         bool unsaved = false;
         if (parsed.unit != nullptr) {
             // The AST writer recurses as deep as the code nests, like the parser.
@@ -325,7 +331,9 @@ void serve_requests(std::uint64_t memory_mib) {
             clang_disposeTranslationUnit(parsed.unit);
         }
         held_stand_ins = parsed.stand_ins;
-        if (!send_message(STDOUT_FILENO, {{"record", record}, {"unsaved", unsaved}})) {
+        if (!send_message(
+                STDOUT_FILENO,
+                {{"record", record}, {"unsaved", unsaved}, {"learned", parsed.learned}})) {
             break;
         }
     }

@@ -42,13 +42,15 @@ public:
         bool unsaved = false;
         // The unit hit a limit or the worker died or misbehaved: a re-run may fare otherwise.
         bool transient = false;
+        // ParsedUnit::learned.
+        StandInNames learned;
     };
-    // Parses the job as parse_unit() does, in the worker, which saves the AST at `ast` when
-    // record.parsed and keeps the unit's stand-in headers until its next request. A unit that
-    // exceeds a limit or kills the worker comes back unparsed and incomplete, its note naming
-    // the limit.
+    // Parses the job as parse_unit() does from `stand_ins`, in the worker, which saves the AST at
+    // `ast` when record.parsed and keeps the unit's stand-in headers until its next request. A
+    // unit that exceeds a limit or kills the worker comes back unparsed and incomplete, its note
+    // naming the limit.
     Outcome parse(const CompileJob& job, const AnalyzerOptions& options,
-                  const std::filesystem::path& ast);
+                  const StandInStart& stand_ins, const std::filesystem::path& ast);
 
 private:
     void start();

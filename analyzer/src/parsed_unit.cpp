@@ -42,6 +42,17 @@ void from_json(const nlohmann::json& json, ParseRecord& record) {
     json.at("files").get_to(record.files);
 }
 
+void to_json(nlohmann::json& json, const StandInNames& names) {
+    json = {
+        {"types", names.types}, {"functions", names.functions}, {"identifiers", names.identifiers}};
+}
+
+void from_json(const nlohmann::json& json, StandInNames& names) {
+    json.at("types").get_to(names.types);
+    json.at("functions").get_to(names.functions);
+    json.at("identifiers").get_to(names.identifiers);
+}
+
 std::vector<std::uint8_t> encode(const nlohmann::json& message) {
     return nlohmann::json::to_cbor(message);
 }

@@ -37,6 +37,11 @@ void to_json(nlohmann::json& json, const ParseRecord& record);
 // Throws nlohmann::json::exception when a field is missing or of the wrong type.
 void from_json(const nlohmann::json& json, ParseRecord& record);
 
+// Stand-in names travel to a worker as the seed and back as what the unit learned.
+void to_json(nlohmann::json& json, const StandInNames& names);
+// Throws nlohmann::json::exception when a field is missing or of the wrong type.
+void from_json(const nlohmann::json& json, StandInNames& names);
+
 std::vector<std::uint8_t> encode(const nlohmann::json& message);
 // nullopt for bytes that are not a CBOR document.
 std::optional<nlohmann::json> decode(const std::vector<std::uint8_t>& bytes);

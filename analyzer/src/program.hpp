@@ -6,11 +6,13 @@
 #include "devmem/scan/analyzer.hpp"
 #include "devmem/scan/finding.hpp"
 #include "progress.hpp"
+#include "unit_parser.hpp"
 
 #include <clang-c/Index.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -58,8 +60,13 @@ public:
     Program& operator=(const Program&) = delete;
 
     // Parses the jobs on `options.jobs` threads and keeps what parsed, in job order whatever the
-    // thread count. Parse failures and missing headers are appended to `notes`.
-    void add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes);
+    // thread count. Parse failures and missing headers are appended to `notes`. `includes` holds,
+    // per job, the include names that may name missing headers (Prefilter::unresolved_includes());
+    // those clang cannot find get stand-ins from the unit's first parse. The first unit in job
+    // order that lacks a given set of headers is parsed before the others lacking the same set,
+    // which are seeded with the declarations it learned.
+    void add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes,
+             const std::vector<std::optional<std::vector<std::string>>>& includes = {});
 
     const std::vector<TranslationUnit>& units() const { return units_; }
     const std::vector<IncompleteFile>& incomplete_files() const { return incomplete_files_; }
@@ -83,6 +90,10 @@ public:
 private:
     // The unit source and one index per parsing thread, made by the first add() with jobs.
     void prepare_parsing();
+    // Which of `names` clang cannot find for `job`, in their order; nullopt when that cannot be
+    // asked (a name no `__has_include` can spell, a forced include).
+    std::optional<std::vector<std::string>> missing_headers(const CompileJob& job,
+                                                            const std::vector<std::string>& names);
     // Adds a unit's index; the first definition of a function id wins.
     void merge(UnitIndex index);
 
@@ -100,6 +111,11 @@ private:
     std::map<SourceLocation, TraceNote> macro_expansions_;
     std::set<std::string> included_files_;
     bool transient_ = false;
+    // Whether clang finds a header, by parser arguments (missing_headers()) and name.
+    std::map<std::string, std::map<std::string, bool>> found_headers_;
+    // The stand-in declarations learned by the first unit that lacked a set of headers, by that
+    // set (sorted).
+    std::map<std::vector<std::string>, StandInNames> learned_;
 };
 
 std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerOptions& options);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -181,11 +182,29 @@ std::string declaration_text(const Declaration& declaration) {
     return fmt::format("extern int {};", declaration.name);
 }
 
+std::vector<Declaration> declarations_of(const StandInNames& names) {
+    std::vector<Declaration> declarations;
+    declarations.reserve(names.size());
+    for (const auto& [list, kind] :
+         {std::pair{&names.types, Kind::type}, std::pair{&names.functions, Kind::function},
+          std::pair{&names.identifiers, Kind::identifier}}) {
+        for (const auto& name : *list) {
+            declarations.push_back({name, kind});
+        }
+    }
+    return declarations;
+}
+
+bool is_in(const std::string& file, const fs::path& path) {
+    return fs::path(file).lexically_normal() == path.lexically_normal();
+}
+
 // A private temporary directory: empty stand-ins for missing headers under `include/`, searched
-// after every directory of the build, and a prelude declaring the names they would have provided.
+// after every directory of the build, a prelude declaring the names they would have provided, and
+// a second one declaring the seed: what earlier units learned, less the unit's own names.
 class StandIns {
 public:
-    StandIns() = default;
+    explicit StandIns(const StandInNames& seed) : seed_(declarations_of(seed)) {}
     StandIns(const StandIns&) = delete;
     StandIns& operator=(const StandIns&) = delete;
     ~StandIns() {
@@ -207,20 +226,48 @@ public:
         for (const auto& header : missing.headers) {
             added = add_header(header) || added;
         }
-        for (const auto& type : missing.types) {
-            added = add_declaration({type, Kind::type}) || added;
-        }
-        for (const auto& function : missing.functions) {
-            added = add_declaration({function, Kind::function}) || added;
-        }
-        for (const auto& identifier : missing.identifiers) {
-            added = add_declaration({identifier, Kind::identifier}) || added;
+        for (auto& declaration : declarations_of(missing.declarations)) {
+            added = add_declaration(std::move(declaration)) || added;
         }
         if (added) {
-            write_prelude();
+            write_preludes();
         }
         return added;
     }
+
+    // Whether an error or its notes points into the seed's declarations: one of them clashes with
+    // the unit's own code (`typedef int X;` against its `struct x *X;`).
+    bool seed_clashed(CXTranslationUnit unit) const {
+        bool clashed = false;
+        if (!seed_.empty()) {
+            for_each_error_location(unit, [&](const std::string& file, unsigned) {
+                clashed = clashed || is_in(file, seed_prelude_path());
+            });
+        }
+        return clashed;
+    }
+
+    // Declares the seed no more: the unit is parsed on as if it had had none.
+    void drop_seed() {
+        seed_.clear();
+        write_preludes();
+    }
+
+    // Stand-ins for the headers the unit is known to lack before it is first parsed, with the
+    // seed declared; false when there are none.
+    bool predict(const std::vector<std::string>& headers) {
+        if (headers.empty() || !ensure_root()) {
+            return false;
+        }
+        bool added = false;
+        for (const auto& header : headers) {
+            added = add_header(header) || added;
+        }
+        write_preludes();
+        return added;
+    }
+
+    bool seeded() const { return seed_declared_ != 0; }
 
     // Withdraws the stand-in declarations of variables and functions an error or its notes
     // points at (`extern int x;` against the unit's own `static char *x`): the unit declares
@@ -229,10 +276,8 @@ public:
     // needed for that first use. False when there were none.
     bool withdraw_clashes(CXTranslationUnit unit) {
         std::set<std::string> clashing;
-        const auto prelude = prelude_path().lexically_normal();
         for_each_error_location(unit, [&](const std::string& file, unsigned line) {
-            if (line != 0 && line <= prelude_line_names_.size() &&
-                fs::path(file).lexically_normal() == prelude) {
+            if (line != 0 && line <= prelude_line_names_.size() && is_in(file, prelude_path())) {
                 clashing.insert(prelude_line_names_[line - 1]);
             }
         });
@@ -241,17 +286,62 @@ public:
             }) == 0) {
             return false;
         }
-        write_prelude();
+        write_preludes();
         return true;
     }
 
-    bool used() const { return !headers_.empty() || !declared_.empty(); }
-    const std::vector<std::string>& headers() const { return headers_; }
-    std::size_t declaration_count() const { return declarations_.size(); }
+    // The stand-in headers `unit` included, in the order it included them: some of those made
+    // for headers the unit was known to lack may sit in inactive branches.
+    std::vector<std::string> included_headers(CXTranslationUnit unit) const {
+        struct Context {
+            const std::map<std::string, std::string>* names;
+            std::vector<std::string> included;
+        } context{&header_names_, {}};
+        clang_getInclusions(
+            unit,
+            [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
+                auto& [names, included] = *static_cast<Context*>(data);
+                const auto name = names->find(
+                    fs::path(take_string(clang_getFileName(file))).lexically_normal().string());
+                if (name != names->end() &&
+                    std::ranges::find(included, name->second) == included.end()) {
+                    included.push_back(name->second);
+                }
+            },
+            &context);
+        return std::move(context.included);
+    }
+    // Both preludes' declarations: what the unit was parsed with.
+    std::size_t declaration_count() const { return declarations_.size() + seed_declared_; }
     const std::string& failure() const { return failure_; }
 
+    StandInNames learned() const {
+        StandInNames names;
+        for (const auto& [name, kind] : declarations_) {
+            switch (kind) {
+            case Kind::type:
+                names.types.push_back(name);
+                break;
+            case Kind::function:
+                names.functions.push_back(name);
+                break;
+            case Kind::identifier:
+                names.identifiers.push_back(name);
+                break;
+            }
+        }
+        return names;
+    }
+
     std::vector<std::string> arguments() const {
-        return {"-idirafter", include_directory().string(), "-include", prelude_path().string()};
+        std::vector<std::string> arguments{"-idirafter", include_directory().string()};
+        if (!declarations_.empty()) {
+            arguments.insert(arguments.end(), {"-include", prelude_path().string()});
+        }
+        if (seeded()) {
+            arguments.insert(arguments.end(), {"-include", seed_prelude_path().string()});
+        }
+        return arguments;
     }
 
 private:
@@ -284,9 +374,11 @@ private:
     }
 
     fs::path prelude_path() const { return root_ / "prelude.h"; }
+    fs::path seed_prelude_path() const { return root_ / "seed.h"; }
 
-    // Also records which name each line declares, for withdraw_clashes().
-    void write_prelude() {
+    // Also records which name each line of the unit's own prelude declares, for
+    // withdraw_clashes().
+    void write_preludes() {
         std::ofstream prelude(prelude_path());
         prelude_line_names_.clear();
         for (const auto& declaration : declarations_) {
@@ -294,6 +386,17 @@ private:
             prelude << text << '\n';
             prelude_line_names_.insert(prelude_line_names_.end(),
                                        std::ranges::count(text, '\n') + 1, declaration.name);
+        }
+        seed_declared_ = 0;
+        if (seed_.empty()) {
+            return;
+        }
+        std::ofstream seed(seed_prelude_path());
+        for (const auto& declaration : seed_) {
+            if (!declared_.contains(declaration.name)) {
+                seed << declaration_text(declaration) << '\n';
+                ++seed_declared_;
+            }
         }
     }
 
@@ -316,6 +419,7 @@ private:
             return false;
         }
         headers_.push_back(name);
+        header_names_.emplace(file.string(), name);
         return true;
     }
 
@@ -331,7 +435,11 @@ private:
 
     fs::path root_;
     std::string failure_;
+    std::vector<Declaration> seed_;
+    std::size_t seed_declared_ = 0;
     std::vector<std::string> headers_;
+    // Each stand-in header's name, by its file's normal path.
+    std::map<std::string, std::string> header_names_;
     std::set<std::string> declared_;
     std::vector<Declaration> declarations_;
     std::vector<std::string> prelude_line_names_;
@@ -367,9 +475,10 @@ std::string quoted_list(const std::vector<std::string>& names) {
 }
 
 // The note for a unit that was analysed with stand-ins.
-std::string stand_in_message(const StandIns& stand_ins, const std::string& error) {
-    auto message = fmt::format("missing headers {}: analysed with empty stand-ins",
-                               quoted_list(stand_ins.headers()));
+std::string stand_in_message(const StandIns& stand_ins, const std::vector<std::string>& headers,
+                             const std::string& error) {
+    auto message =
+        fmt::format("missing headers {}: analysed with empty stand-ins", quoted_list(headers));
     if (stand_ins.declaration_count() != 0) {
         message += fmt::format(" and {} stand-in declarations", stand_ins.declaration_count());
     }
@@ -396,19 +505,19 @@ MissingNames missing_names(CXTranslationUnit unit) {
             } else if (auto type = quoted_name(message, "unknown type name ");
                        type && is_identifier(*type)) {
                 types.insert(*type);
-                add_unique(missing.types, std::move(*type));
+                add_unique(missing.declarations.types, std::move(*type));
             } else if (auto name = quoted_name(message, "use of undeclared identifier ");
                        name && is_identifier(*name)) {
                 switch (use_of(unit, diagnostic, *name)) {
                 case Use::type:
                     types.insert(*name);
-                    add_unique(missing.types, std::move(*name));
+                    add_unique(missing.declarations.types, std::move(*name));
                     break;
                 case Use::call:
-                    add_unique(missing.functions, std::move(*name));
+                    add_unique(missing.declarations.functions, std::move(*name));
                     break;
                 case Use::value:
-                    add_unique(missing.identifiers, std::move(*name));
+                    add_unique(missing.declarations.identifiers, std::move(*name));
                     break;
                 }
             }
@@ -416,12 +525,13 @@ MissingNames missing_names(CXTranslationUnit unit) {
         clang_disposeDiagnostic(diagnostic);
     }
     // `(u8 *)p` reports u8 as an undeclared identifier where `u8 x;` calls it a type.
-    std::erase_if(missing.identifiers,
+    std::erase_if(missing.declarations.identifiers,
                   [&](const std::string& name) { return types.contains(name); });
     return missing;
 }
 
-ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options) {
+ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options,
+                      const StandInStart& start) {
     ParsedUnit parsed;
     parsed.confidence = job.inferred ? Confidence::low : Confidence::high;
     const auto skipped = [&](std::string reason) {
@@ -441,23 +551,47 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     auto arguments = parser_arguments(job, options);
     arguments.emplace_back(error_limit);
     CXErrorCode status = CXError_Success;
-    const auto stand_ins = std::make_shared<StandIns>();
-    parsed.unit = parse(index, job, arguments, status);
+    const auto stand_ins = std::make_shared<StandIns>(start.seed);
+    const auto with_stand_ins = [&] {
+        auto with = arguments;
+        const auto extra = stand_ins->arguments();
+        with.insert(with.end(), extra.begin(), extra.end());
+        return with;
+    };
+    // A unit known to lack headers is first parsed with their stand-ins and the seed.
+    const bool predicted = stand_ins->predict(start.headers);
+    parsed.unit = parse(index, job, predicted ? with_stand_ins() : arguments, status);
+    const bool stood_in =
+        predicted && parsed.unit != nullptr && !stand_ins->included_headers(parsed.unit).empty();
+    if (predicted && parsed.unit != nullptr && !stood_in && stand_ins->seeded()) {
+        // The headers it lacks all sit in inactive branches, and the seed's declarations would
+        // be the only difference from a parse without stand-ins.
+        stand_ins->drop_seed();
+        clang_disposeTranslationUnit(parsed.unit);
+        parsed.unit = parse(index, job, arguments, status);
+    }
     // Only a unit that lacks headers gets stand-ins: other errors are the code's own.
     bool changed = parsed.unit != nullptr && [&] {
+        if (stand_ins->seed_clashed(parsed.unit)) {
+            stand_ins->drop_seed();
+            return true;
+        }
         const auto missing = missing_names(parsed.unit);
-        return !missing.headers.empty() && stand_ins->add(missing);
+        return (stood_in || !missing.headers.empty()) && stand_ins->add(missing);
     }();
     for (int round = 1; changed; ++round) {
-        auto with_stand_ins = arguments;
-        const auto extra = stand_ins->arguments();
-        with_stand_ins.insert(with_stand_ins.end(), extra.begin(), extra.end());
         clang_disposeTranslationUnit(parsed.unit);
-        parsed.unit = parse(index, job, with_stand_ins, status);
+        parsed.unit = parse(index, job, with_stand_ins(), status);
         // After the last round the stand-ins stay those the unit was parsed with: its AST can
         // only be loaded while the prelude is unchanged, and the note counts its declarations.
         if (parsed.unit == nullptr || round == max_stand_in_rounds) {
             break;
+        }
+        // A seed declaration that clashes with the unit's own code is dropped with the rest of
+        // the seed; the unit then goes on as one without a seed.
+        if (stand_ins->seed_clashed(parsed.unit)) {
+            stand_ins->drop_seed();
+            continue;
         }
         const bool withdrew = stand_ins->withdraw_clashes(parsed.unit);
         changed = stand_ins->add(missing_names(parsed.unit)) || withdrew;
@@ -473,10 +607,13 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     }
     const auto error_text = first_error(parsed.unit);
     parsed.incomplete = !error_text.empty();
-    if (stand_ins->used()) {
+    const auto included = stand_ins->included_headers(parsed.unit);
+    if (!included.empty() || stand_ins->declaration_count() != 0) {
         parsed.confidence = Confidence::low;
         parsed.stand_ins = stand_ins;
-        parsed.note = RunNote{{job.file.string(), 0, 0}, stand_in_message(*stand_ins, error_text)};
+        parsed.learned = stand_ins->learned();
+        parsed.note =
+            RunNote{{job.file.string(), 0, 0}, stand_in_message(*stand_ins, included, error_text)};
     } else if (!error_text.empty()) {
         const auto reason =
             stand_ins->failure().empty()

@@ -17,6 +17,18 @@
 
 namespace devmem::scan::detail {
 
+// Names given stand-in declarations, by kind, in the order they were learned. What a unit learned
+// seeds the later units that lack the same headers, so that they need fewer rounds.
+struct StandInNames {
+    std::vector<std::string> types;
+    std::vector<std::string> functions;
+    std::vector<std::string> identifiers;
+
+    bool empty() const { return types.empty() && functions.empty() && identifiers.empty(); }
+    std::size_t size() const { return types.size() + functions.size() + identifiers.size(); }
+    bool operator==(const StandInNames&) const = default;
+};
+
 struct ParsedUnit {
     CXTranslationUnit unit = nullptr; // null: libclang gave nothing to analyse
     Confidence confidence = Confidence::high;
@@ -28,16 +40,31 @@ struct ParsedUnit {
     std::shared_ptr<const void> stand_ins;
     // A parser limit or a dead worker decided the outcome, which a re-run may not repeat.
     bool transient = false;
+    // The stand-in declarations the unit learned itself, not those it was seeded with.
+    StandInNames learned;
 };
 
-ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options);
+// What a unit's stand-ins start with.
+struct StandInStart {
+    // The headers the unit is known to lack before it is parsed (predict_missing_headers()).
+    std::vector<std::string> headers;
+    // Declared as well while the unit has stand-ins, less the names it declares itself.
+    StandInNames seed;
+};
+
+// Parses the unit. One that lacks headers is parsed again with empty stand-ins for them and
+// declarations of the names it then lacks, for a bounded number of rounds; headers known in
+// advance get stand-ins from the first parse. If none of those is included (they sit in inactive
+// branches), the unit comes out as without them. A seed declaration that clashes with the unit's
+// code drops the seed: the unit is then parsed on as without one.
+ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options,
+                      const StandInStart& start = {});
 
 // What a unit's error diagnostics say it lacks.
 struct MissingNames {
-    std::vector<std::string> headers;     // `#include` names that were not found
-    std::vector<std::string> types;       // "unknown type name"
-    std::vector<std::string> functions;   // undeclared identifiers that are called
-    std::vector<std::string> identifiers; // other undeclared identifiers
+    std::vector<std::string> headers; // `#include` names that were not found
+    // Unknown type names, undeclared identifiers that are called, other undeclared identifiers.
+    StandInNames declarations;
 };
 
 MissingNames missing_names(CXTranslationUnit unit);

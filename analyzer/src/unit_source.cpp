@@ -61,7 +61,9 @@ fs::path UnitSource::scratch_path() {
     return scratch_directory_ / fmt::format("{}.ast", next_scratch_++);
 }
 
-ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob& job) {
+// A cached unit was parsed without stand-ins, as it is when none of those in `start` is included.
+ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob& job,
+                              const StandInStart& start) {
     std::optional<std::string> key;
     if (cache_) {
         key = cache_->key(job, parser_arguments(job, options_));
@@ -73,13 +75,15 @@ ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob&
             }
         }
     }
-    return workers_.empty() ? parse_here(index, job, key) : parse_in_worker(slot, index, job, key);
+    return workers_.empty() ? parse_here(index, job, start, key)
+                            : parse_in_worker(slot, index, job, start, key);
 }
 
 ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const CompileJob& job,
+                                       const StandInStart& start,
                                        const std::optional<std::string>& key) {
     const auto ast = scratch_path();
-    const auto [record, unsaved, transient] = workers_[slot]->parse(job, options_, ast);
+    auto [record, unsaved, transient, learned] = workers_[slot]->parse(job, options_, start, ast);
     std::error_code ignored;
     if (!record.parsed) {
         fs::remove(ast, ignored);
@@ -91,19 +95,21 @@ ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const Co
     if (unit == nullptr) {
         // It parsed within the limits there, so parsing it here is safe.
         fs::remove(ast, ignored);
-        return parse_here(index, job, key);
+        return parse_here(index, job, start, key);
     }
     if (key && !record.stand_ins) {
         cache_->store(*key, ast, record);
     } else {
         fs::remove(ast, ignored);
     }
-    return unit_of(unit, record, job);
+    auto parsed = unit_of(unit, record, job);
+    parsed.learned = std::move(learned);
+    return parsed;
 }
 
-ParsedUnit UnitSource::parse_here(CXIndex index, const CompileJob& job,
+ParsedUnit UnitSource::parse_here(CXIndex index, const CompileJob& job, const StandInStart& start,
                                   const std::optional<std::string>& key) {
-    auto parsed = parse_unit(index, job, options_);
+    auto parsed = parse_unit(index, job, options_, start);
     if (key && parsed.unit != nullptr && parsed.stand_ins == nullptr) {
         const auto ast = cache_->scratch_path();
         if (save_unit(parsed.unit, ast)) {

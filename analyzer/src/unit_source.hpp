@@ -25,13 +25,15 @@ public:
     UnitSource(const UnitSource&) = delete;
     UnitSource& operator=(const UnitSource&) = delete;
 
-    // The unit for `job` on parsing thread `slot`, loaded into or parsed with `index`.
-    ParsedUnit obtain(std::size_t slot, CXIndex index, const CompileJob& job);
+    // The unit for `job` on parsing thread `slot`, loaded into or parsed with `index`, its
+    // stand-ins starting from `start` (parse_unit()).
+    ParsedUnit obtain(std::size_t slot, CXIndex index, const CompileJob& job,
+                      const StandInStart& start);
 
 private:
     ParsedUnit parse_in_worker(std::size_t slot, CXIndex index, const CompileJob& job,
-                               const std::optional<std::string>& key);
-    ParsedUnit parse_here(CXIndex index, const CompileJob& job,
+                               const StandInStart& start, const std::optional<std::string>& key);
+    ParsedUnit parse_here(CXIndex index, const CompileJob& job, const StandInStart& start,
                           const std::optional<std::string>& key);
     std::filesystem::path scratch_path();
 
