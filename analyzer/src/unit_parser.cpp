@@ -551,6 +551,10 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     auto arguments = parser_arguments(job, options);
     arguments.emplace_back(error_limit);
     CXErrorCode status = CXError_Success;
+    const auto parse_with = [&](const std::vector<std::string>& with) {
+        ++parsed.parses;
+        return parse(index, job, with, status);
+    };
     const auto stand_ins = std::make_shared<StandIns>(start.seed);
     const auto with_stand_ins = [&] {
         auto with = arguments;
@@ -560,7 +564,7 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     };
     // A unit known to lack headers is first parsed with their stand-ins and the seed.
     const bool predicted = stand_ins->predict(start.headers);
-    parsed.unit = parse(index, job, predicted ? with_stand_ins() : arguments, status);
+    parsed.unit = parse_with(predicted ? with_stand_ins() : arguments);
     const bool stood_in =
         predicted && parsed.unit != nullptr && !stand_ins->included_headers(parsed.unit).empty();
     if (predicted && parsed.unit != nullptr && !stood_in && stand_ins->seeded()) {
@@ -568,7 +572,7 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
         // be the only difference from a parse without stand-ins.
         stand_ins->drop_seed();
         clang_disposeTranslationUnit(parsed.unit);
-        parsed.unit = parse(index, job, arguments, status);
+        parsed.unit = parse_with(arguments);
     }
     // Only a unit that lacks headers gets stand-ins: other errors are the code's own.
     bool changed = parsed.unit != nullptr && [&] {
@@ -581,7 +585,7 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     }();
     for (int round = 1; changed; ++round) {
         clang_disposeTranslationUnit(parsed.unit);
-        parsed.unit = parse(index, job, with_stand_ins(), status);
+        parsed.unit = parse_with(with_stand_ins());
         // After the last round the stand-ins stay those the unit was parsed with: its AST can
         // only be loaded while the prelude is unchanged, and the note counts its declarations.
         if (parsed.unit == nullptr || round == max_stand_in_rounds) {

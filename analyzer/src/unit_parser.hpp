@@ -42,6 +42,8 @@ struct ParsedUnit {
     bool transient = false;
     // The stand-in declarations the unit learned itself, not those it was seeded with.
     StandInNames learned;
+    // How many times libclang parsed the unit: one, and one more per stand-in round.
+    int parses = 0;
 };
 
 // What a unit's stand-ins start with.
