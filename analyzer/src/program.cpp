@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <iterator>
-#include <set>
+#include <limits>
+#include <mutex>
 #include <string_view>
 #include <thread>
 
@@ -212,13 +214,15 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
         prepare_parsing();
     }
     // The units that lack headers known in advance: the first with a given set is a pilot,
-    // parsed before the others, so that they are seeded with what it learned; the seeds depend
-    // on job order only, not on the threads.
+    // parsed before the others, which are seeded with what it learned; the seeds depend on job
+    // order only, not on the threads. A seeded unit waits for its own pilot only.
+    constexpr auto no_pilot = std::numeric_limits<std::size_t>::max();
     std::vector<StandInStart> starts(jobs.size());
     std::vector<std::vector<std::string>> header_sets(jobs.size());
-    std::vector<std::size_t> pilots;
+    std::vector<std::size_t> pilot_of(jobs.size(), no_pilot);
+    std::vector<std::size_t> order;
     std::vector<std::size_t> others;
-    std::set<std::vector<std::string>> piloted;
+    std::map<std::vector<std::string>, std::size_t> pilots;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (i < includes.size() && includes[i]) {
             if (auto missing = missing_headers(jobs[i], *includes[i])) {
@@ -227,42 +231,58 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
                 std::ranges::sort(header_sets[i]);
             }
         }
-        const bool pilot = !header_sets[i].empty() && !learned_.contains(header_sets[i]) &&
-                           piloted.insert(header_sets[i]).second;
-        (pilot ? pilots : others).push_back(i);
+        if (header_sets[i].empty()) {
+            others.push_back(i);
+        } else if (const auto seed = learned_.find(header_sets[i]); seed != learned_.end()) {
+            starts[i].seed = seed->second;
+            others.push_back(i);
+        } else if (const auto [pilot, first] = pilots.try_emplace(header_sets[i], i); first) {
+            order.push_back(i);
+        } else {
+            pilot_of[i] = pilot->second;
+            others.push_back(i);
+        }
     }
+    // Every pilot is taken before any unit that waits for one.
+    order.insert(order.end(), others.begin(), others.end());
     std::vector<ParsedUnit> parsed(jobs.size());
     std::vector<UnitIndex> unit_indexes(jobs.size());
+    std::mutex pilots_mutex;
+    std::condition_variable pilot_done;
+    std::vector<bool> done(jobs.size(), false);
+    std::atomic<std::size_t> next{0};
     progress_.expect(jobs.size());
-    const auto parse_all = [&](const std::vector<std::size_t>& order) {
-        std::atomic<std::size_t> next{0};
-        const auto parse_some = [&](std::size_t slot) {
-            for (auto n = next++; n < order.size(); n = next++) {
-                const auto i = order[n];
-                parsed[i] = source_->obtain(slot, indexes_[slot], jobs[i], starts[i]);
-                if (parsed[i].unit != nullptr) {
-                    unit_indexes[i] = index_of({parsed[i].unit, parsed[i].confidence}, jobs[i]);
-                }
-                progress_.advance();
+    const auto parse_some = [&](std::size_t slot) {
+        for (auto n = next++; n < order.size(); n = next++) {
+            const auto i = order[n];
+            if (pilot_of[i] != no_pilot) {
+                std::unique_lock lock(pilots_mutex);
+                pilot_done.wait(lock, [&] { return done[pilot_of[i]]; });
+                starts[i].seed = parsed[pilot_of[i]].learned;
             }
-        };
-        const auto thread_count = std::min(indexes_.size(), order.size());
+            parsed[i] = source_->obtain(slot, indexes_[slot], jobs[i], starts[i]);
+            {
+                const std::scoped_lock lock(pilots_mutex);
+                done[i] = true;
+            }
+            pilot_done.notify_all();
+            if (parsed[i].unit != nullptr) {
+                unit_indexes[i] = index_of({parsed[i].unit, parsed[i].confidence}, jobs[i]);
+            }
+            progress_.advance();
+        }
+    };
+    {
+        const auto thread_count = std::min(indexes_.size(), jobs.size());
         std::vector<std::jthread> threads;
         for (std::size_t slot = 1; slot < thread_count; ++slot) {
             threads.emplace_back(parse_some, slot);
         }
         parse_some(0);
-    };
-    parse_all(pilots);
-    for (const auto i : pilots) {
-        learned_[header_sets[i]] = parsed[i].learned;
     }
-    for (const auto i : others) {
-        if (const auto seed = learned_.find(header_sets[i]); seed != learned_.end()) {
-            starts[i].seed = seed->second;
-        }
+    for (const auto& [headers, pilot] : pilots) {
+        learned_[headers] = parsed[pilot].learned;
     }
-    parse_all(others);
     // The maps are filled on this thread in job order, so that the first definition of a name
     // wins whatever the thread count.
     for (std::size_t i = 0; i < jobs.size(); ++i) {
