@@ -185,11 +185,6 @@ public:
     bool contains(std::string_view word) const {
         return size_ != 0 && slots_[slot_of(word)].data() != nullptr;
     }
-    template <typename Predicate> bool any_of(Predicate&& predicate) const {
-        return std::ranges::any_of(slots_, [&](std::string_view slot) {
-            return slot.data() != nullptr && predicate(slot);
-        });
-    }
 
 private:
     static constexpr std::size_t initial_slots = 64;
@@ -531,13 +526,12 @@ struct Prefilter::FileText {
     explicit FileText(const std::string& path)
         : file(path), directory(fs::path(path).parent_path()) {
         const auto text = file.text();
+        has_trigger = !file.readable() || holds_literal_trigger(text);
         for_each_word(text, [&](std::string_view word) {
-            words.insert(word);
-            return false;
+            has_trigger = has_trigger || is_trigger_identifier(word);
+            calls_ports = calls_ports || is_port_instruction(word);
+            return has_trigger && calls_ports;
         });
-        has_trigger =
-            !file.readable() || holds_literal_trigger(text) || words.any_of(is_trigger_identifier);
-        calls_ports = words.any_of(is_port_instruction);
         find_includes(text);
         // A stand-in for a missing header would flip `__has_include`.
         unpredictable_includes =
@@ -547,7 +541,7 @@ struct Prefilter::FileText {
 
     template <typename Names> bool mentions_any(const Names& names) const {
         return std::ranges::any_of(names,
-                                   [&](std::string_view name) { return words.contains(name); });
+                                   [&](std::string_view name) { return words().contains(name); });
     }
 
     // A definition, told from a declaration or a call by what follows the parameter list: a body
@@ -597,13 +591,25 @@ struct Prefilter::FileText {
     bool mentions_marker = false;
     std::vector<Include> includes;
     // Every identifier-like word of the text, once: the wrappers of each select() round are looked
-    // up here instead of in the whole text again.
-    WordSet words;
+    // up here instead of in the whole text again. Made on the first lookup, as a tree without
+    // triggers never looks a name up; lookups come from the Prefilter's one thread.
+    const WordSet& words() const {
+        if (!words_) {
+            words_.emplace();
+            for_each_word(file.text(), [&](std::string_view word) {
+                words_->insert(word);
+                return false;
+            });
+        }
+        return *words_;
+    }
     // An include that names its header through a macro or `#include_next`, or a test with
     // `__has_include`: which headers the file lacks cannot be told from its include names.
     bool unpredictable_includes = false;
 
 private:
+    mutable std::optional<WordSet> words_;
+
     void find_includes(std::string_view text) {
         std::size_t position = 0;
         while ((position = text.find("include", position)) != std::string_view::npos) {
