@@ -5,6 +5,7 @@
 
 #include "devmem/scan/analyzer.hpp"
 #include "devmem/scan/finding.hpp"
+#include "include_probe.hpp"
 #include "progress.hpp"
 #include "unit_parser.hpp"
 
@@ -90,10 +91,6 @@ public:
 private:
     // The unit source and one index per parsing thread, made by the first add() with jobs.
     void prepare_parsing();
-    // Which of `names` clang cannot find for `job`, in their order; nullopt when that cannot be
-    // asked (a name no `__has_include` can spell, a forced include).
-    std::optional<std::vector<std::string>> missing_headers(const CompileJob& job,
-                                                            const std::vector<std::string>& names);
     // Adds a unit's index; the first definition of a function id wins.
     void merge(UnitIndex index);
 
@@ -111,8 +108,7 @@ private:
     std::map<SourceLocation, TraceNote> macro_expansions_;
     std::set<std::string> included_files_;
     bool transient_ = false;
-    // Whether clang finds a header, by parser arguments (missing_headers()) and name.
-    std::map<std::string, std::map<std::string, bool>> found_headers_;
+    IncludeProbe include_probe_;
     // The stand-in declarations learned by the first unit that lacked a set of headers, by that
     // set (sorted).
     std::map<std::vector<std::string>, StandInNames> learned_;

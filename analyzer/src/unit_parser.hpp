@@ -48,7 +48,7 @@ struct ParsedUnit {
 
 // What a unit's stand-ins start with.
 struct StandInStart {
-    // The headers the unit is known to lack before it is parsed (predict_missing_headers()).
+    // The headers the unit is known to lack before it is parsed (IncludeProbe).
     std::vector<std::string> headers;
     // Declared as well while the unit has stand-ins, less the names it declares itself.
     StandInNames seed;
