@@ -222,10 +222,7 @@ public:
         if (!ensure_root()) {
             return false;
         }
-        bool added = false;
-        for (const auto& header : missing.headers) {
-            added = add_header(header) || added;
-        }
+        bool added = add_headers(missing.headers);
         for (auto& declaration : declarations_of(missing.declarations)) {
             added = add_declaration(std::move(declaration)) || added;
         }
@@ -259,10 +256,7 @@ public:
         if (headers.empty() || !ensure_root()) {
             return false;
         }
-        bool added = false;
-        for (const auto& header : headers) {
-            added = add_header(header) || added;
-        }
+        const bool added = add_headers(headers);
         write_preludes();
         return added;
     }
@@ -398,6 +392,15 @@ private:
                 ++seed_declared_;
             }
         }
+    }
+
+    // False when none of them was new.
+    bool add_headers(const std::vector<std::string>& names) {
+        bool added = false;
+        for (const auto& name : names) {
+            added = add_header(name) || added;
+        }
+        return added;
     }
 
     bool add_header(const std::string& name) {
