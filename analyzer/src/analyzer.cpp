@@ -11,6 +11,8 @@
 #include "prefilter.hpp"
 #include "program.hpp"
 #include "run_cache.hpp"
+#include "unit_source.hpp"
+#include "watched_analysis.hpp"
 
 #include <fmt/format.h>
 
@@ -146,9 +148,10 @@ void check_toolchain(const AnalyzerOptions& options) {
 namespace {
 
 Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
-               const std::vector<RewriteRule>& rewrite_rules, detail::AnalysisInputs& inputs) {
+               const std::vector<RewriteRule>& rewrite_rules, const detail::ParsePlan& plan,
+               detail::AnalysisInputs& inputs) {
     Report report;
-    detail::Program program(options);
+    detail::Program program(options, plan);
     const detail::Prefilter prefilter(jobs, options.jobs);
     std::set<std::size_t> parsed;
     std::set<std::string> wrappers;
@@ -222,16 +225,34 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
             return std::move(*kept);
         }
     }
-    // The AST walks recurse as deep as the parser could: the same deep stack.
-    Report report;
-    detail::AnalysisInputs inputs;
-    detail::run_with_stack(detail::deep_stack_bytes,
-                           [&] { report = analyze(jobs, options, rewrite_rules, inputs); });
-    if (cache) {
-        cache->store(report, inputs);
-        detail::trim_cache_directory(options.cache_directory, options.cache_max_bytes);
+    const auto analyze_and_keep = [&](const AnalyzerOptions& how, const detail::ParsePlan& plan) {
+        // The AST walks recurse as deep as the parser could: the same deep stack.
+        Report report;
+        detail::AnalysisInputs inputs;
+        detail::run_with_stack(detail::deep_stack_bytes,
+                               [&] { report = analyze(jobs, how, rewrite_rules, plan, inputs); });
+        if (cache) {
+            cache->store(report, inputs);
+            detail::trim_cache_directory(how.cache_directory, how.cache_max_bytes);
+        }
+        return report;
+    };
+    detail::ParsePlan plan;
+    if (detail::limits_set(options) && detail::can_watch(options)) {
+        // Found first: a broken installation is an error whether or not a unit needs a worker.
+        if (options.worker_executable.empty()) {
+            detail::find_worker_executable();
+        }
+        auto watched = detail::run_watched(options, [&](const detail::ParseWatch& watch) {
+            const detail::ParsePlan in_process{&watch, {}};
+            return analyze_and_keep(options, in_process);
+        });
+        if (watched.report) {
+            return std::move(*watched.report);
+        }
+        plan.over_time = std::move(watched.over_time);
     }
-    return report;
+    return analyze_and_keep(options, plan);
 }
 
 } // namespace devmem::scan

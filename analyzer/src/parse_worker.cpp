@@ -217,6 +217,20 @@ void ParseWorker::stop(Stop how) {
     pid_ = -1;
 }
 
+// As parse_unit() reports a unit libclang could not parse at all.
+ParseWorker::Outcome unfinished_parse(const std::string& reason) {
+    ParseWorker::Outcome failure;
+    failure.transient = true;
+    failure.record.incomplete = true;
+    failure.record.note = reason + "; only device opens matched lexically are reported";
+    return failure;
+}
+
+ParseWorker::Outcome over_time_limit(std::chrono::seconds timeout) {
+    return unfinished_parse(
+        fmt::format("parsing took longer than the {} s limit (--tu-timeout)", timeout.count()));
+}
+
 std::string ParseWorker::death_note() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
@@ -235,14 +249,6 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
     if (socket_ < 0) {
         start();
     }
-    // As parse_unit() reports a unit libclang could not parse at all.
-    const auto failed = [](std::string reason) {
-        Outcome failure;
-        failure.transient = true;
-        failure.record.incomplete = true;
-        failure.record.note = reason + "; only device opens matched lexically are reported";
-        return failure;
-    };
     Outcome outcome;
     const nlohmann::json request = {{"file", job.file.string()},
                                     {"directory", job.directory.string()},
@@ -254,9 +260,9 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
                                     {"seed", stand_ins.seed},
                                     {"ast", ast.string()}};
     if (socket_ < 0 || !send_message(socket_, request)) {
-        return failed(pid_ > 0 ? death_note()
-                               : fmt::format("could not start {}: {}", executable_.string(),
-                                             std::strerror(errno)));
+        return unfinished_parse(pid_ > 0 ? death_note()
+                                         : fmt::format("could not start {}: {}",
+                                                       executable_.string(), std::strerror(errno)));
     }
     std::optional<Clock::time_point> deadline;
     if (limits_.timeout.count() != 0) {
@@ -265,11 +271,10 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
     const auto [status, answer] = receive_message(socket_, deadline);
     if (status == Received::timed_out) {
         stop(Stop::now);
-        return failed(fmt::format("parsing took longer than the {} s limit (--tu-timeout)",
-                                  limits_.timeout.count()));
+        return over_time_limit(limits_.timeout);
     }
     if (status == Received::closed) {
-        return failed(death_note());
+        return unfinished_parse(death_note());
     }
     try {
         answer.value().at("record").get_to(outcome.record);
@@ -277,7 +282,7 @@ ParseWorker::Outcome ParseWorker::parse(const CompileJob& job, const AnalyzerOpt
         answer.value().at("learned").get_to(outcome.learned);
     } catch (const std::exception&) {
         stop(Stop::now);
-        return failed("the parser's answer was malformed");
+        return unfinished_parse("the parser's answer was malformed");
     }
     if (!outcome.record.parsed) {
         // libclang survived a crash in the parser, perhaps not in a state to trust.
@@ -322,8 +327,7 @@ void serve_requests(std::uint64_t memory_mib) {
             run_with_stack(deep_stack_bytes, [&] { unsaved = !save_unit(parsed.unit, ast); });
         }
         auto record = record_of(parsed, job);
-        if (parsed.unit == nullptr && memory_mib != 0 && record.note &&
-            record.note->starts_with("could not be parsed")) {
+        if (parsed.parser_failed && memory_mib != 0) {
             // libclang recovers from running out of address space as from any crash.
             *record.note += fmt::format(" (the parser had {} MiB, --tu-memory-limit)", memory_mib);
         }

@@ -66,6 +66,11 @@ private:
     int socket_ = -1;
 };
 
+// A unit whose parse did not end, for `reason`: unparsed, incomplete, and transient.
+ParseWorker::Outcome unfinished_parse(const std::string& reason);
+// A unit whose parse went past the time limit.
+ParseWorker::Outcome over_time_limit(std::chrono::seconds timeout);
+
 // The worker process: answers requests on standard input until it is closed. Returns the exit
 // status.
 int run_parse_worker(int argc, const char* const* argv);

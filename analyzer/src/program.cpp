@@ -109,14 +109,14 @@ std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerO
     return arguments;
 }
 
-Program::Program(AnalyzerOptions options)
-    : options_(std::move(options)), progress_(options_.progress) {}
+Program::Program(AnalyzerOptions options, const ParsePlan& plan)
+    : options_(std::move(options)), plan_(plan), progress_(options_.progress) {}
 
 void Program::prepare_parsing() {
     const unsigned threads = thread_count(options_.jobs);
     // First, as it can throw (a cache directory that cannot be made), and nothing would then
     // dispose of indexes already created.
-    source_ = std::make_unique<UnitSource>(options_, threads);
+    source_ = std::make_unique<UnitSource>(options_, threads, plan_);
     for (unsigned i = 0; i < threads; ++i) {
         indexes_.push_back(clang_createIndex(0, 0));
     }

@@ -31,6 +31,7 @@ struct FunctionDefinition {
 };
 
 class UnitSource;
+struct ParsePlan;
 
 struct TranslationUnit {
     CXTranslationUnit unit = nullptr;
@@ -55,7 +56,8 @@ struct UnitIndex {
 
 class Program {
 public:
-    explicit Program(AnalyzerOptions options);
+    // `plan` must outlive the program.
+    Program(AnalyzerOptions options, const ParsePlan& plan);
     ~Program();
     Program(const Program&) = delete;
     Program& operator=(const Program&) = delete;
@@ -95,6 +97,7 @@ private:
     void merge(UnitIndex index);
 
     AnalyzerOptions options_;
+    const ParsePlan& plan_;
     // One index per parsing thread: libclang does not share one between threads.
     std::vector<CXIndex> indexes_;
     std::unique_ptr<UnitSource> source_;

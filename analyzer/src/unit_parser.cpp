@@ -604,6 +604,7 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
         changed = stand_ins->add(missing_names(parsed.unit)) || withdrew;
     }
     if (parsed.unit == nullptr) {
+        parsed.parser_failed = true;
         const auto* why = status == CXError_Crashed
                               ? ": the parser crashed, as code nested deeper than its stack allows "
                                 "makes it"

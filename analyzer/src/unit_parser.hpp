@@ -44,6 +44,8 @@ struct ParsedUnit {
     StandInNames learned;
     // How many times libclang parsed the unit: one, and one more per stand-in round.
     int parses = 0;
+    // libclang gave no unit at all (it recovered from a crash, or refused the arguments).
+    bool parser_failed = false;
 };
 
 // What a unit's stand-ins start with.

@@ -12,11 +12,11 @@ namespace devmem::scan::detail {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 bool limits_set(const AnalyzerOptions& options) {
     return options.tu_timeout_seconds != 0 || options.tu_memory_limit_mib != 0;
 }
+
+namespace {
 
 fs::path make_scratch_directory() {
     auto pattern = (fs::temp_directory_path() / "devmem-scan-XXXXXX").string();
@@ -29,11 +29,12 @@ fs::path make_scratch_directory() {
 
 } // namespace
 
-UnitSource::UnitSource(const AnalyzerOptions& options, std::size_t slots) : options_(options) {
+UnitSource::UnitSource(const AnalyzerOptions& options, std::size_t slots, const ParsePlan& plan)
+    : options_(options), plan_(plan) {
     if (!options.cache_directory.empty()) {
         cache_.emplace(options.cache_directory);
     }
-    if (limits_set(options)) {
+    if (limits_set(options) && plan.watch == nullptr) {
         const auto executable = options.worker_executable.empty() ? find_worker_executable()
                                                                   : options.worker_executable;
         const WorkerLimits limits{std::chrono::seconds(options.tu_timeout_seconds),
@@ -64,6 +65,12 @@ fs::path UnitSource::scratch_path() {
 // A cached unit was parsed without stand-ins, as it is when none of those in `start` is included.
 ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob& job,
                               const StandInStart& start) {
+    if (plan_.over_time.contains(job.file.string())) {
+        auto over = over_time_limit(std::chrono::seconds(options_.tu_timeout_seconds));
+        auto parsed = unit_of(nullptr, over.record, job);
+        parsed.transient = over.transient;
+        return parsed;
+    }
     std::optional<std::string> key;
     if (cache_) {
         key = cache_->key(job, parser_arguments(job, options_));
@@ -75,7 +82,7 @@ ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob&
             }
         }
     }
-    return workers_.empty() ? parse_here(index, job, start, key)
+    return workers_.empty() ? parse_here(slot, index, job, start, key)
                             : parse_in_worker(slot, index, job, start, key);
 }
 
@@ -95,7 +102,7 @@ ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const Co
     if (unit == nullptr) {
         // It parsed within the limits there, so parsing it here is safe.
         fs::remove(ast, ignored);
-        return parse_here(index, job, start, key);
+        return parse_here(slot, index, job, start, key);
     }
     if (key && !record.stand_ins) {
         cache_->store(*key, ast, record);
@@ -107,9 +114,19 @@ ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const Co
     return parsed;
 }
 
-ParsedUnit UnitSource::parse_here(CXIndex index, const CompileJob& job, const StandInStart& start,
+ParsedUnit UnitSource::parse_here(std::size_t slot, CXIndex index, const CompileJob& job,
+                                  const StandInStart& start,
                                   const std::optional<std::string>& key) {
+    if (plan_.watch != nullptr) {
+        plan_.watch->begin(slot, job.file);
+    }
     auto parsed = parse_unit(index, job, options_, start);
+    if (plan_.watch != nullptr) {
+        if (parsed.parser_failed) {
+            plan_.watch->isolate();
+        }
+        plan_.watch->end(slot);
+    }
     if (key && parsed.unit != nullptr && parsed.stand_ins == nullptr) {
         const auto ast = cache_->scratch_path();
         if (save_unit(parsed.unit, ast)) {
