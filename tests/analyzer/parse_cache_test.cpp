@@ -7,6 +7,7 @@
 #include "run_cache.hpp"
 #include "unit_cache.hpp"
 
+#include "hostile_units.hpp"
 #include "scan_run.hpp"
 #include "temporary_directory.hpp"
 
@@ -27,17 +28,6 @@ namespace {
 const std::string mapping_unit = "#include <fcntl.h>\n#include <sys/mman.h>\n#include \"h.h\"\n"
                                  "void *map(void) { int fd = open(DEVICE, O_RDONLY);\n"
                                  "    return mmap(0, 4096, PROT_READ, MAP_SHARED, fd, BASE); }\n";
-
-// A unit whose preprocessor output doubles with every level: 2^28 tokens, far more time and
-// memory than any test allows. It mentions the device, so the prefilter lets it through.
-std::string exploding_unit() {
-    std::string text = "const char *device = \"/dev/mem\";\n#define E0 1 +\n";
-    for (int level = 1; level <= 28; ++level) {
-        text += "#define E" + std::to_string(level) + " E" + std::to_string(level - 1) + " E" +
-                std::to_string(level - 1) + "\n";
-    }
-    return text + "int explode = E28 1;\n";
-}
 
 std::map<std::filesystem::path, ino_t> entry_inodes(const std::filesystem::path& cache) {
     std::map<std::filesystem::path, ino_t> inodes;
@@ -223,7 +213,7 @@ TEST_CASE("a cache directory that cannot be created is a usage error naming it")
     CHECK_THAT(run.err, Catch::Contains("plain-file/cache") && Catch::Contains("cache directory"));
 }
 
-TEST_CASE("a unit that outruns the time limit is killed and reported; the others are analysed") {
+TEST_CASE("a unit that outruns the time limit is killed and reported, the others analysed") {
     TemporaryDirectory directory;
     directory.write("src/h.h", "#define DEVICE \"/dev/mem\"\n#define BASE 0xF0000\n");
     directory.write("src/a.c", mapping_unit);
@@ -255,7 +245,7 @@ TEST_CASE("a unit that outruns the time limit is killed and reported; the others
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
-TEST_CASE("a unit whose parser exceeds the memory limit is reported; the others are analysed") {
+TEST_CASE("a unit whose parser exceeds the memory limit is reported, the others analysed") {
     TemporaryDirectory directory;
     directory.write("src/h.h", "#define DEVICE \"/dev/mem\"\n#define BASE 0xF0000\n");
     directory.write("src/a.c", mapping_unit);

@@ -3,6 +3,7 @@
 // time bound, and that its peak resident memory (wait4's ru_maxrss, which covers the children it
 // reaped) stayed bounded. The inputs are generated here; none is committed.
 
+#include "hostile_units.hpp"
 #include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
@@ -360,11 +361,7 @@ TEST_CASE("an expression nested deeper than the evaluation follows is a note, no
 
 TEST_CASE("a unary chain too deep for clang's parser is a note in workers and in-process") {
     TemporaryDirectory directory;
-    std::string chain = "int negated(int a) { return ";
-    for (int i = 0; i < 50000; ++i) {
-        chain += "- ";
-    }
-    const auto source = directory.write("deep-unary.c", open_devmem + chain + "a; }\n");
+    const auto source = directory.write("deep-unary.c", crashing_unit(open_devmem));
     // The open is still found, lexically.
     check_one_note_in_workers_and_in_process(directory, source, "the parser crashed", true);
 }

@@ -6,6 +6,7 @@
 #include "devmem/scan/rewrite_rules.hpp"
 #include "parse_worker.hpp"
 
+#include "hostile_units.hpp"
 #include "temporary_directory.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 
 using namespace devmem::scan;
 
@@ -26,26 +28,6 @@ const std::string mapping_unit =
     "#include <fcntl.h>\n#include <sys/mman.h>\n"
     "void *map(void) { int fd = open(\"/dev/mem\", O_RDONLY);\n"
     "    return mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0xF0000); }\n";
-
-// 2^28 tokens after preprocessing: far more time than any test allows.
-std::string exploding_unit() {
-    std::string text = "const char *device = \"/dev/mem\";\n#define E0 1 +\n";
-    for (int level = 1; level <= 28; ++level) {
-        text += "#define E" + std::to_string(level) + " E" + std::to_string(level - 1) + " E" +
-                std::to_string(level - 1) + "\n";
-    }
-    return text + "int explode = E28 1;\n";
-}
-
-// A unary chain deeper than clang's parser survives: libclang recovers from the crash.
-std::string crashing_unit() {
-    std::string text = "#include <fcntl.h>\nint probe(void) { return open(\"/dev/mem\", 0); }\n"
-                       "int negated(int a) { return ";
-    for (int i = 0; i < 50000; ++i) {
-        text += "- ";
-    }
-    return text + "a; }\n";
-}
 
 // A worker that notes each start in `log` before it becomes the real one.
 struct CountedWorker {
@@ -67,6 +49,15 @@ struct CountedWorker {
     std::filesystem::path script;
 };
 
+// Analyses DIR/src with a counted worker in `options`.
+std::pair<Report, std::size_t> analyse_counted(const TemporaryDirectory& directory,
+                                               AnalyzerOptions options) {
+    const CountedWorker worker(directory);
+    options.worker_executable = worker.script;
+    auto report = analyze_program(jobs_from_paths({directory.path() / "src"}), options, {});
+    return {std::move(report), worker.starts()};
+}
+
 bool has_note(const Report& report, const std::string& file, const std::string& text) {
     return std::ranges::any_of(report.notes, [&](const RunNote& note) {
         return note.location.file.ends_with(file) && note.message.find(text) != std::string::npos;
@@ -85,13 +76,10 @@ TEST_CASE("a scan within the limits parses in one watched process and starts no 
     TemporaryDirectory directory;
     directory.write("src/a.c", mapping_unit);
     directory.write("src/b.c", "#include <missing.h>\nconst char *b = \"/dev/mem\";\n");
-    const CountedWorker worker(directory);
-    AnalyzerOptions options;
-    options.worker_executable = worker.script;
-    const auto report = analyze_program(jobs_from_paths({directory.path() / "src"}), options, {});
+    const auto [report, workers] = analyse_counted(directory, {});
     CHECK(has_finding(report, "a.c", "DM002"));
     CHECK(has_note(report, "b.c", "missing.h"));
-    CHECK(worker.starts() == 0);
+    CHECK(workers == 0);
     // The same report as parsing in this process without limits.
     AnalyzerOptions unlimited;
     unlimited.tu_timeout_seconds = 0;
@@ -107,29 +95,26 @@ TEST_CASE("a unit past the time limit sends the run to workers, which do not par
     // Sorted first: parsed again, it would cost a killed worker and a new one for b.c.
     directory.write("src/a_explode.c", exploding_unit());
     directory.write("src/b.c", mapping_unit);
-    const CountedWorker worker(directory);
     AnalyzerOptions options;
-    options.worker_executable = worker.script;
     options.jobs = 1;
     options.tu_timeout_seconds = 2;
     options.tu_memory_limit_mib = 0;
-    const auto report = analyze_program(jobs_from_paths({directory.path() / "src"}), options, {});
+    const auto [report, workers] = analyse_counted(directory, options);
     CHECK(has_note(report, "a_explode.c", "longer than the 2 s limit (--tu-timeout)"));
     CHECK(has_finding(report, "b.c", "DM002"));
-    CHECK(worker.starts() == 1);
+    CHECK(workers == 1);
 }
 
 TEST_CASE("a parse libclang survives only by its crash recovery is redone in a worker") {
     TemporaryDirectory directory;
-    directory.write("src/deep-unary.c", crashing_unit());
-    const CountedWorker worker(directory);
-    AnalyzerOptions options;
-    options.worker_executable = worker.script;
-    const auto report = analyze_program(jobs_from_paths({directory.path() / "src"}), options, {});
+    directory.write("src/deep-unary.c",
+                    crashing_unit("#include <fcntl.h>\n"
+                                  "int probe(void) { return open(\"/dev/mem\", 0); }\n"));
+    const auto [report, workers] = analyse_counted(directory, {});
     CHECK(has_note(report, "deep-unary.c", "the parser crashed"));
     CHECK(has_note(report, "deep-unary.c", "MiB, --tu-memory-limit"));
     CHECK(has_finding(report, "deep-unary.c", "DM001"));
-    CHECK(worker.starts() >= 1);
+    CHECK(workers >= 1);
 }
 
 TEST_CASE("an error in the watched analysis is raised as itself") {
