@@ -190,8 +190,9 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     for (auto& note : flow->depth_notes()) {
         report.notes.push_back(std::move(note));
     }
-    detail::find_inactive_branches(program, facts);
-    detail::find_unparsed_opens(program, facts);
+    detail::ActivePathMacros active_macros;
+    detail::find_inactive_branches(program, facts, active_macros);
+    detail::find_unparsed_opens(program, facts, active_macros);
     for (const auto& check : detail::make_checks()) {
         check->run(facts, report.findings);
     }

@@ -260,23 +260,53 @@ std::vector<LexicalToken> lex_source(std::string_view text) {
     return Lexer(text).run();
 }
 
-PathMacros active_path_macros(CXTranslationUnit unit) {
+namespace {
+
+std::optional<std::pair<std::string, std::string>> path_macro(CXTranslationUnit unit,
+                                                              CXCursor definition) {
+    CXToken* raw = nullptr;
+    unsigned count = 0;
+    clang_tokenize(unit, clang_getCursorExtent(definition), &raw, &count);
+    std::optional<std::pair<std::string, std::string>> macro;
+    if (count == 2 && clang_getTokenKind(raw[1]) == CXToken_Literal) {
+        auto name = take_string(clang_getTokenSpelling(unit, raw[0]));
+        const auto value = take_string(clang_getTokenSpelling(unit, raw[1]));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+            macro.emplace(std::move(name), value.substr(1, value.size() - 2));
+        }
+    }
+    clang_disposeTokens(unit, raw, count);
+    return macro;
+}
+
+} // namespace
+
+PathMacros ActivePathMacros::of(CXTranslationUnit unit) {
     auto macros = builtin_path_macros();
     for (const auto cursor : children(clang_getTranslationUnitCursor(unit))) {
         if (clang_getCursorKind(cursor) != CXCursor_MacroDefinition) {
             continue;
         }
-        CXToken* raw = nullptr;
-        unsigned count = 0;
-        clang_tokenize(unit, clang_getCursorExtent(cursor), &raw, &count);
-        if (count == 2 && clang_getTokenKind(raw[1]) == CXToken_Literal) {
-            const auto name = take_string(clang_getTokenSpelling(unit, raw[0]));
-            const auto value = take_string(clang_getTokenSpelling(unit, raw[1]));
-            if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-                macros[name] = value.substr(1, value.size() - 2);
+        CXFile file = nullptr;
+        unsigned offset = 0;
+        clang_getExpansionLocation(clang_getCursorLocation(cursor), &file, nullptr, nullptr,
+                                   &offset);
+        CXFileUniqueID id{};
+        std::optional<std::pair<std::string, std::string>> uncached;
+        const auto* macro = &uncached;
+        if (file != nullptr && clang_getFileUniqueID(file, &id) == 0) {
+            const DefinitionKey key{id.data[0], id.data[1], id.data[2], offset};
+            auto found = definitions_.find(key);
+            if (found == definitions_.end()) {
+                found = definitions_.emplace(key, path_macro(unit, cursor)).first;
             }
+            macro = &found->second;
+        } else {
+            uncached = path_macro(unit, cursor);
         }
-        clang_disposeTokens(unit, raw, count);
+        if (*macro) {
+            macros[(*macro)->first] = (*macro)->second;
+        }
     }
     return macros;
 }
@@ -330,7 +360,8 @@ std::string enclosing_function(const Program& program, const std::string& file, 
     return {};
 }
 
-void find_unparsed_opens(const Program& program, ProgramFacts& facts) {
+void find_unparsed_opens(const Program& program, ProgramFacts& facts,
+                         ActivePathMacros& active_macros) {
     std::set<SourceLocation> known;
     for (const auto& open : facts.device_opens) {
         known.insert(open.site.location);
@@ -344,8 +375,8 @@ void find_unparsed_opens(const Program& program, ProgramFacts& facts) {
         if (!has_open_like_call(tokens)) {
             continue;
         }
-        auto macros = incomplete.unit != nullptr ? active_path_macros(incomplete.unit)
-                                                 : builtin_path_macros();
+        auto macros =
+            incomplete.unit != nullptr ? active_macros.of(incomplete.unit) : builtin_path_macros();
         learn_path_macros(tokens, macros);
         const auto file = real_path(incomplete.file);
         for (const auto& open : lexical_device_opens(tokens, macros)) {

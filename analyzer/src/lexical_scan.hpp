@@ -11,8 +11,11 @@
 #include <clang-c/Index.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace devmem::scan::detail {
@@ -39,8 +42,19 @@ std::vector<LexicalToken> lex_source(std::string_view text);
 // Macros spelled `#define NAME "..."`: the path each names.
 using PathMacros = std::map<std::string, std::string, std::less<>>;
 
-// The macros the unit's active code defines, with <paths.h>'s _PATH_MEM and _PATH_KMEM.
-PathMacros active_path_macros(CXTranslationUnit unit);
+// The path macros that the units' active code defines, with <paths.h>'s _PATH_MEM and
+// _PATH_KMEM. Each definition is tokenized once, by its file and offset: a header's definitions
+// are the same in every unit that includes it.
+class ActivePathMacros {
+public:
+    PathMacros of(CXTranslationUnit unit);
+
+private:
+    using DefinitionKey =
+        std::tuple<unsigned long long, unsigned long long, unsigned long long, unsigned>;
+    // The macro's name and path; nullopt for one that is not `#define NAME "..."`.
+    std::map<DefinitionKey, std::optional<std::pair<std::string, std::string>>> definitions_;
+};
 void learn_path_macros(const std::vector<LexicalToken>& tokens, PathMacros& macros);
 
 struct LexicalOpen {
@@ -64,6 +78,10 @@ std::string enclosing_function(const Program& program, const std::string& file, 
 
 // The device opens of the files that did not parse completely, at low confidence, where neither
 // the AST nor the inactive-branch scan found one at the same place.
-void find_unparsed_opens(const Program& program, ProgramFacts& facts);
+void find_unparsed_opens(const Program& program, ProgramFacts& facts, ActivePathMacros& macros);
+
+// Device opens in code the preprocessor left out (#ifdef __i386__ on x86-64, other OSes):
+// found lexically, so of low confidence.
+void find_inactive_branches(const Program& program, ProgramFacts& facts, ActivePathMacros& macros);
 
 } // namespace devmem::scan::detail

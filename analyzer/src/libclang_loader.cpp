@@ -319,6 +319,11 @@ CXString clang_getFileName(CXFile file) {
     return target(file);
 }
 
+int clang_getFileUniqueID(CXFile file, CXFileUniqueID* id) {
+    DEVMEM_LIBCLANG_TARGET(clang_getFileUniqueID);
+    return target(file, id);
+}
+
 void clang_getInclusions(CXTranslationUnit unit, CXInclusionVisitor visitor,
                          CXClientData client_data) {
     DEVMEM_LIBCLANG_TARGET(clang_getInclusions);
