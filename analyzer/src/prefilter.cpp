@@ -18,6 +18,7 @@
 #include <set>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -681,6 +682,64 @@ Prefilter::Prefilter(const std::vector<CompileJob>& jobs, unsigned threads) {
     find_units_kept_by_text();
 }
 
+namespace {
+
+// The carriers, each definition's name that holds a trigger or mentions a carrier, to a fixed
+// point: a worklist over the definitions that mention each word, so that each definition's text
+// is read once. Returns the headers with a definition that carries.
+// (A template: the header type is private to Prefilter.)
+template <typename Header>
+std::set<const Header*> find_carriers(const std::map<const Header*, HeaderLayout>& layouts,
+                                      NameSet& carriers) {
+    struct Definition {
+        const Header* header;
+        std::string_view name;
+        std::vector<std::string_view> words;
+    };
+    std::vector<Definition> definitions;
+    std::unordered_map<std::string_view, std::vector<std::size_t>> mentioned_by;
+    std::vector<std::string_view> worklist;
+    const auto add_carrier = [&](std::string_view name) {
+        if (carriers.emplace(name).second) {
+            worklist.push_back(name);
+        }
+    };
+    std::set<const Header*> carrying;
+    for (const auto& [header, layout] : layouts) {
+        for (const auto& definition : layout.definitions) {
+            if (holds_trigger(definition.text)) {
+                carrying.insert(header);
+                add_carrier(definition.name);
+                continue;
+            }
+            WordSet seen;
+            std::vector<std::string_view> words;
+            for_each_word(definition.text, [&](std::string_view word) {
+                if (!seen.contains(word)) {
+                    seen.insert(word);
+                    words.push_back(word);
+                    mentioned_by[word].push_back(definitions.size());
+                }
+                return false;
+            });
+            definitions.push_back({header, definition.name, std::move(words)});
+        }
+    }
+    while (!worklist.empty()) {
+        const auto name = worklist.back();
+        worklist.pop_back();
+        if (const auto users = mentioned_by.find(name); users != mentioned_by.end()) {
+            for (const auto index : users->second) {
+                carrying.insert(definitions[index].header);
+                add_carrier(definitions[index].name);
+            }
+        }
+    }
+    return carrying;
+}
+
+} // namespace
+
 // A header's trigger usually sits in a macro or a function that most of its includers never use
 // (the X server's xf86_OSlib.h defines DEV_MEM for 45 units, 5 of which open it). Such a trigger
 // is tied to the name it defines, and to the macros and functions of any header defined in terms
@@ -705,22 +764,9 @@ void Prefilter::find_units_kept_by_text() {
         const auto carries = [&](std::string_view text) {
             return holds_trigger(text) || mentions(text, carriers);
         };
-        for (bool grew = true; grew;) {
-            grew = false;
-            for (const auto& [header, layout] : layouts) {
-                for (const auto& definition : layout.definitions) {
-                    if (!carriers.contains(definition.name) && carries(definition.text)) {
-                        carriers.emplace(definition.name);
-                        grew = true;
-                    }
-                }
-            }
-        }
+        const auto carrying_definitions = find_carriers(layouts, carriers);
         for (const auto& [header, layout] : layouts) {
-            if (header->has_trigger ||
-                std::ranges::any_of(layout.definitions, [&](const auto& definition) {
-                    return carries(definition.text);
-                })) {
+            if (header->has_trigger || carrying_definitions.contains(header)) {
                 carrying.insert(header);
             }
             if (!header->file.readable() || (!layout.balanced && carries(header->file.text())) ||
@@ -918,6 +964,7 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     std::optional<std::vector<std::string>> unresolved(std::in_place);
     std::unordered_set<const FileText*> seen;
     std::vector<const FileText*> pending;
+    pending.reserve(forced_includes.size() + 1);
     for (const auto& file : forced_includes) {
         pending.push_back(&text_of(file));
     }
