@@ -57,7 +57,9 @@ void write_event(int events, EventKind kind, std::size_t slot, std::string_view 
     const EventHeader header{kind, static_cast<std::uint32_t>(slot),
                              static_cast<std::uint32_t>(path.size())};
     std::memcpy(bytes.data(), &header, sizeof header);
-    std::memcpy(bytes.data() + sizeof header, path.data(), path.size());
+    if (!path.empty()) {
+        std::memcpy(bytes.data() + sizeof header, path.data(), path.size());
+    }
     const auto size = sizeof header + path.size();
     ssize_t written = -1;
     do {
