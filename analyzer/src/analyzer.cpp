@@ -148,11 +148,10 @@ void check_toolchain(const AnalyzerOptions& options) {
 namespace {
 
 Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& options,
-               const std::vector<RewriteRule>& rewrite_rules, const detail::ParsePlan& plan,
-               detail::AnalysisInputs& inputs) {
+               const std::vector<RewriteRule>& rewrite_rules, const detail::Prefilter& prefilter,
+               const detail::ParsePlan& plan, detail::AnalysisInputs& inputs) {
     Report report;
     detail::Program program(options, plan);
-    const detail::Prefilter prefilter(jobs, options.jobs);
     std::set<std::size_t> parsed;
     std::set<std::string> wrappers;
     std::set<std::string> device_callees;
@@ -226,34 +225,39 @@ Report analyze_program(const std::vector<CompileJob>& jobs, const AnalyzerOption
             return std::move(*kept);
         }
     }
-    const auto analyze_and_keep = [&](const AnalyzerOptions& how, const detail::ParsePlan& plan) {
+    // Read here, so that a tree with nothing to parse needs no watched process, and a watched
+    // process or the run in workers after it need not read the tree again.
+    const detail::Prefilter prefilter(jobs, options.jobs);
+    const auto analyze_and_keep = [&](const detail::ParsePlan& plan) {
         // The AST walks recurse as deep as the parser could: the same deep stack.
         Report report;
         detail::AnalysisInputs inputs;
-        detail::run_with_stack(detail::deep_stack_bytes,
-                               [&] { report = analyze(jobs, how, rewrite_rules, plan, inputs); });
+        detail::run_with_stack(detail::deep_stack_bytes, [&] {
+            report = analyze(jobs, options, rewrite_rules, prefilter, plan, inputs);
+        });
         if (cache) {
             cache->store(report, inputs);
-            detail::trim_cache_directory(how.cache_directory, how.cache_max_bytes);
+            detail::trim_cache_directory(options.cache_directory, options.cache_max_bytes);
         }
         return report;
     };
     detail::ParsePlan plan;
-    if (detail::limits_set(options) && detail::can_watch(options)) {
+    const bool parses = !prefilter.select({}, {}).empty();
+    if (parses && detail::limits_set(options) && detail::can_watch(options)) {
         // Found first: a broken installation is an error whether or not a unit needs a worker.
         if (options.worker_executable.empty()) {
             detail::find_worker_executable();
         }
         auto watched = detail::run_watched(options, [&](const detail::ParseWatch& watch) {
             const detail::ParsePlan in_process{&watch, {}};
-            return analyze_and_keep(options, in_process);
+            return analyze_and_keep(in_process);
         });
         if (watched.report) {
             return std::move(*watched.report);
         }
         plan.over_time = std::move(watched.over_time);
     }
-    return analyze_and_keep(options, plan);
+    return analyze_and_keep(plan);
 }
 
 } // namespace devmem::scan
