@@ -685,8 +685,8 @@ Prefilter::Prefilter(const std::vector<CompileJob>& jobs, unsigned threads) {
 namespace {
 
 // The carriers, each definition's name that holds a trigger or mentions a carrier, to a fixed
-// point: a worklist over the definitions that mention each word, so that each definition's text
-// is read once. Returns the headers with a definition that carries.
+// point from those in `carriers`: a worklist over the definitions that mention each word, so that
+// each definition's text is read once. Returns the headers with a definition that carries.
 // (A template: the header type is private to Prefilter.)
 template <typename Header>
 std::set<const Header*> find_carriers(const std::map<const Header*, HeaderLayout>& layouts,
@@ -698,7 +698,8 @@ std::set<const Header*> find_carriers(const std::map<const Header*, HeaderLayout
     };
     std::vector<Definition> definitions;
     std::unordered_map<std::string_view, std::vector<std::size_t>> mentioned_by;
-    std::vector<std::string_view> worklist;
+    // The carriers already known are followed again into the definitions given now.
+    std::vector<std::string_view> worklist(carriers.begin(), carriers.end());
     const auto add_carrier = [&](std::string_view name) {
         if (carriers.emplace(name).second) {
             worklist.push_back(name);
@@ -757,14 +758,34 @@ void Prefilter::find_units_kept_by_text() {
     std::set<const FileText*> carrying;
     std::set<const FileText*> keeping_includers;
     if (std::ranges::any_of(headers, &FileText::has_trigger)) {
+        // A header without a trigger can carry, or keep its includers, only through a carrier
+        // among its words: it is laid out once such a carrier is known.
         std::map<const FileText*, HeaderLayout> layouts;
+        std::set<const FileText*> unlaid;
         for (const auto* header : headers) {
-            layouts.emplace(header, lay_out(header->file.text()));
+            if (header->has_trigger) {
+                layouts.emplace(header, lay_out(header->file.text()));
+            } else {
+                unlaid.insert(header);
+            }
+        }
+        std::set<const FileText*> carrying_definitions;
+        for (bool grew = true; grew;) {
+            carrying_definitions = find_carriers(layouts, carriers);
+            grew = false;
+            for (auto it = unlaid.begin(); it != unlaid.end();) {
+                if ((*it)->mentions_any(carriers)) {
+                    layouts.emplace(*it, lay_out((*it)->file.text()));
+                    it = unlaid.erase(it);
+                    grew = true;
+                } else {
+                    ++it;
+                }
+            }
         }
         const auto carries = [&](std::string_view text) {
             return holds_trigger(text) || mentions(text, carriers);
         };
-        const auto carrying_definitions = find_carriers(layouts, carriers);
         for (const auto& [header, layout] : layouts) {
             if (header->has_trigger || carrying_definitions.contains(header)) {
                 carrying.insert(header);
