@@ -42,6 +42,7 @@ std::vector<std::string> files_in(const fs::path& dir, const std::string& extens
             names.push_back(entry.path());
     std::ranges::sort(names);
     std::vector<std::string> contents;
+    contents.reserve(names.size());
     for (const auto& name : names)
         contents.push_back(read(name));
     return contents;

@@ -46,8 +46,7 @@ std::optional<std::string> directory_digest(const fs::path& directory) {
 
 } // namespace
 
-FileDigests::FileDigests(fs::path cache_directory)
-    : file_(std::move(cache_directory) / records_name) {
+FileDigests::FileDigests(const fs::path& cache_directory) : file_(cache_directory / records_name) {
     const auto bytes = read_file_bytes(file_);
     if (!bytes) {
         return;

@@ -18,7 +18,7 @@ namespace devmem::scan::detail {
 class FileDigests {
 public:
     // Loads the records kept in `cache_directory`; none when they are missing or damaged.
-    explicit FileDigests(std::filesystem::path cache_directory);
+    explicit FileDigests(const std::filesystem::path& cache_directory);
 
     // The digest of a file's bytes, or of a directory's sorted entry names (a header added to an
     // include directory changes it); nullopt when it cannot be read.

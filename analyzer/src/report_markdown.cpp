@@ -193,6 +193,7 @@ void write_excerpt(std::ostream& out, SourceLines& sources, const Finding& findi
         return;
     }
     std::vector<std::string> lines;
+    lines.reserve(excerpt.size());
     for (const auto& [number, text] : excerpt) {
         lines.push_back(without_trailing_blanks(
             fmt::format("{} {:>5} | {}", number == finding.location.line ? '>' : ' ', number,

@@ -26,8 +26,8 @@ const std::string& libclang_version() {
 
 } // namespace
 
-UnitCache::UnitCache(fs::path directory)
-    : directory_(make_cache_directory(std::move(directory))), digests_(directory_) {}
+UnitCache::UnitCache(const fs::path& directory)
+    : directory_(make_cache_directory(directory)), digests_(directory_) {}
 
 UnitCache::~UnitCache() {
     digests_.save();

@@ -21,7 +21,7 @@ namespace devmem::scan::detail {
 class UnitCache {
 public:
     // Creates the directory; throws ConfigError when it cannot.
-    explicit UnitCache(std::filesystem::path directory);
+    explicit UnitCache(const std::filesystem::path& directory);
     ~UnitCache();
     UnitCache(const UnitCache&) = delete;
     UnitCache& operator=(const UnitCache&) = delete;

@@ -19,6 +19,7 @@ namespace devmem::shim {
 // /dev/mem, or, in audit mode with a log, one the kernel gave for a device. fork keeps it; a
 // process that inherits such a descriptor across exec has it unset. Used through __atomic
 // builtins, as the slots of next_definition_early are.
+// NOLINTNEXTLINE(bugprone-dynamic-static-initializers): constinit, initialised at compile time.
 extern constinit bool device_descriptors_handed_out;
 
 DEVMEM_BEFORE_SANITIZER_INIT inline bool accesses_watched() {

@@ -347,8 +347,10 @@ int main(void) { return bios_image(0) != 0; }
 }
 
 TEST_CASE("the report does not depend on the number of parsing threads") {
+    constexpr int units = 6;
     std::vector<std::pair<std::string, std::string>> files;
-    for (int i = 0; i < 6; ++i) {
+    files.reserve(units);
+    for (int i = 0; i < units; ++i) {
         files.emplace_back("unit" + std::to_string(i) + ".c",
                            std::string(headers) + "void *map" + std::to_string(i) +
                                "(void) { int fd = open(\"/dev/mem\", O_RDONLY);\n"
