@@ -201,10 +201,14 @@ bool read_some(int fd, std::string& into) {
     return true;
 }
 
-[[noreturn]] void run_child(int events, int result,
+[[noreturn]] void run_child(pid_t watcher, int events, int result,
                             const std::function<Report(const ParseWatch&)>& analysis) {
-    // Nobody would read what it makes once the watching process is gone.
+    // Nobody would read what it makes once the watching process is gone, even if it went before
+    // the request took effect.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != watcher) {
+        ::_exit(isolate_status);
+    }
     nlohmann::json answer;
     try {
         answer = {{"report", report_json(analysis(ParseWatch(events)))}};
@@ -283,6 +287,7 @@ WatchedOutcome run_watched(const AnalyzerOptions& options,
     std::cout.flush();
     std::cerr.flush();
     (void)std::fflush(nullptr);
+    const pid_t watcher = ::getpid();
     const pid_t child = ::fork();
     if (child < 0) {
         close_both(*events);
@@ -292,7 +297,7 @@ WatchedOutcome run_watched(const AnalyzerOptions& options,
     if (child == 0) {
         ::close(events->read);
         ::close(result->read);
-        run_child(events->write, result->write, analysis);
+        run_child(watcher, events->write, result->write, analysis);
     }
     ::close(events->write);
     ::close(result->write);
