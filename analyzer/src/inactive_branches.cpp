@@ -17,17 +17,12 @@ namespace {
 // skipped it (a header's branch is skipped in most of its includers); the spellings live in
 // `spellings`.
 struct BranchTokens {
-    // The file, named as location_of() names it: skipped code is never a macro expansion, so a
-    // token's location is this file at its line and column.
+    // The file, named by file_name() as location_of() names it: skipped code is never a macro
+    // expansion, so a token's location is this file at its line and column.
     std::string file;
     std::vector<LexicalToken> tokens;
     bool has_open_like_call = false;
 };
-
-std::string file_name(CXFile file) {
-    auto name = take_string(clang_File_tryGetRealPathName(file));
-    return name.empty() ? take_string(clang_getFileName(file)) : name;
-}
 
 BranchTokens tokenize(CXTranslationUnit unit, CXSourceRange range, std::string file,
                       std::deque<std::string>& spellings) {

@@ -28,6 +28,11 @@ std::string usr(CXCursor cursor) {
     return take_string(clang_getCursorUSR(cursor));
 }
 
+std::string file_name(CXFile file) {
+    auto name = take_string(clang_File_tryGetRealPathName(file));
+    return name.empty() ? take_string(clang_getFileName(file)) : name;
+}
+
 SourceLocation location_of(CXSourceLocation location) {
     CXFile file = nullptr;
     unsigned line = 0;
@@ -35,10 +40,7 @@ SourceLocation location_of(CXSourceLocation location) {
     clang_getExpansionLocation(location, &file, &line, &column, nullptr);
     SourceLocation result;
     if (file != nullptr) {
-        result.file = take_string(clang_File_tryGetRealPathName(file));
-        if (result.file.empty()) {
-            result.file = take_string(clang_getFileName(file));
-        }
+        result.file = file_name(file);
     }
     result.line = line;
     result.column = column;

@@ -17,6 +17,8 @@ std::vector<const char*> c_strings(const std::vector<std::string>& strings);
 
 std::string spelling(CXCursor cursor);
 std::string usr(CXCursor cursor);
+// A file's name as reports give it: its real path when libclang knows it.
+std::string file_name(CXFile file);
 // The location as the user sees it: where a macro was expanded, not where it was defined.
 SourceLocation location_of(CXSourceLocation location);
 SourceLocation location_of(CXCursor cursor);

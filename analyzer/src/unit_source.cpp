@@ -27,6 +27,13 @@ fs::path make_scratch_directory() {
     return pattern;
 }
 
+// The unit of a worker's outcome without an AST.
+ParsedUnit unparsed(const ParseWorker::Outcome& outcome, const CompileJob& job) {
+    auto parsed = unit_of(nullptr, outcome.record, job);
+    parsed.transient = outcome.transient;
+    return parsed;
+}
+
 } // namespace
 
 UnitSource::UnitSource(const AnalyzerOptions& options, std::size_t slots, const ParsePlan& plan)
@@ -66,10 +73,7 @@ fs::path UnitSource::scratch_path() {
 ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob& job,
                               const StandInStart& start) {
     if (plan_.over_time.contains(job.file.string())) {
-        auto over = over_time_limit(std::chrono::seconds(options_.tu_timeout_seconds));
-        auto parsed = unit_of(nullptr, over.record, job);
-        parsed.transient = over.transient;
-        return parsed;
+        return unparsed(over_time_limit(std::chrono::seconds(options_.tu_timeout_seconds)), job);
     }
     std::optional<std::string> key;
     if (cache_) {
@@ -90,13 +94,12 @@ ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const Co
                                        const StandInStart& start,
                                        const std::optional<std::string>& key) {
     const auto ast = scratch_path();
-    auto [record, unsaved, transient, learned] = workers_[slot]->parse(job, options_, start, ast);
+    auto outcome = workers_[slot]->parse(job, options_, start, ast);
+    auto& [record, unsaved, transient, learned] = outcome;
     std::error_code ignored;
     if (!record.parsed) {
         fs::remove(ast, ignored);
-        auto failed = unit_of(nullptr, record, job);
-        failed.transient = transient;
-        return failed;
+        return unparsed(outcome, job);
     }
     auto* unit = unsaved ? nullptr : load_unit(index, ast);
     if (unit == nullptr) {
