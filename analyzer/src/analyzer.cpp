@@ -42,18 +42,28 @@ bool carries_watched_path(const detail::ValueSet& values) {
     });
 }
 
-// Functions that open or access a memory device or return one's path or descriptor, and their
-// callers as far up as fact extraction follows a wrapper's range: a unit calling any of them must
-// be parsed too. `main` is nobody's wrapper.
-std::set<std::string> wrapper_names(const detail::DataFlow& flow,
-                                    const detail::ProgramFacts& facts) {
+// The names a unit must mention to be worth parsing, learned from the units parsed so far:
+// - the functions whose callers say which device or range they touch (the path, descriptor or
+//   range depends on a parameter) or are handed a device (its path or descriptor is returned);
+// - their callers as far up as fact extraction follows a wrapper's range, as each may pass its
+//   own parameter on;
+// - the fields and external globals holding a device's path or descriptor, which other units
+//   read by name.
+// A function that opens or maps a fixed device by itself needs none of its callers (the X
+// server's xf86InitInt10 has 20). `main` is nobody's wrapper.
+std::set<std::string> names_to_follow(const detail::DataFlow& flow,
+                                      const detail::ProgramFacts& facts) {
     constexpr int caller_levels = 4;
     std::set<std::string> names;
     for (const auto& open : facts.device_opens) {
-        names.insert(open.site.function);
+        if (open.from_callers) {
+            names.insert(open.site.function);
+        }
     }
     for (const auto& access : facts.physical_accesses) {
-        names.insert(access.site.function);
+        if (access.from_callers) {
+            names.insert(access.site.function);
+        }
     }
     for (const auto& [id, values] : flow.returns()) {
         if (carries_watched_path(flow.resolve_foreign(values, {}))) {
@@ -81,6 +91,9 @@ std::set<std::string> wrapper_names(const detail::DataFlow& flow,
         frontier = std::move(callers);
     }
     names.erase("main");
+    names.merge(flow.shared_names([&](const detail::ValueSet& values) {
+        return carries_watched_path(flow.resolve_foreign(values, {}));
+    }));
     names.erase("");
     return names;
 }
@@ -153,7 +166,7 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     Report report;
     detail::Program program(options, plan);
     std::set<std::size_t> parsed;
-    std::set<std::string> wrappers;
+    std::set<std::string> followed;
     std::set<std::string> device_callees;
     detail::ProgramFacts facts;
     // The last round's: rewrite rules evaluate the flagged calls' arguments with it.
@@ -165,7 +178,7 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
     for (bool first_round = true;; first_round = false) {
         std::vector<CompileJob> round;
         std::vector<std::optional<std::vector<std::string>>> includes;
-        for (const auto i : prefilter.select(wrappers, device_callees)) {
+        for (const auto i : prefilter.select(followed, device_callees)) {
             if (parsed.insert(i).second) {
                 round.push_back(jobs[i]);
                 includes.push_back(prefilter.unresolved_includes(i));
@@ -183,7 +196,7 @@ Report analyze(const std::vector<CompileJob>& jobs, const AnalyzerOptions& optio
         flow.emplace(program);
         flow->solve();
         facts = detail::extract_facts(*flow);
-        wrappers.merge(wrapper_names(*flow, facts));
+        followed.merge(names_to_follow(*flow, facts));
         device_callees.merge(undefined_device_callees(*flow));
     }
     for (auto& note : flow->depth_notes()) {

@@ -256,42 +256,68 @@ const std::string& DataFlow::usr_of(CXCursor declaration) const {
     return it->second;
 }
 
-std::string DataFlow::storage_key(CXCursor expression) const {
+CXCursor DataFlow::stored_declaration(CXCursor expression) const {
     const auto target = strip_wrappers(expression);
     switch (clang_getCursorKind(target)) {
     case CXCursor_DeclRefExpr:
-    case CXCursor_MemberRefExpr: {
-        const auto declaration = clang_getCursorReferenced(target);
-        auto key = usr_of(declaration);
-        if (key.empty() && !clang_Cursor_isNull(declaration)) {
-            const auto where = location_of(declaration);
-            key = fmt::format("{}:{}:{}", where.file, where.line, where.column);
-        }
-        return key;
-    }
+    case CXCursor_MemberRefExpr:
+        return clang_getCursorReferenced(target);
     case CXCursor_ArraySubscriptExpr: {
         // Arrays are not told apart by element: all elements share the array's values.
         const auto parts = children(target);
-        return parts.empty() ? std::string{} : storage_key(parts.front());
+        return parts.empty() ? clang_getNullCursor() : stored_declaration(parts.front());
     }
     default:
-        return {};
+        return clang_getNullCursor();
     }
 }
 
-bool DataFlow::update(const std::string& key, const ValueSet& values) {
+std::string DataFlow::key_of(CXCursor declaration) const {
+    if (clang_Cursor_isNull(declaration)) {
+        return {};
+    }
+    auto key = usr_of(declaration);
+    if (key.empty()) {
+        const auto where = location_of(declaration);
+        key = fmt::format("{}:{}:{}", where.file, where.line, where.column);
+    }
+    return key;
+}
+
+std::string DataFlow::storage_key(CXCursor expression) const {
+    return key_of(stored_declaration(expression));
+}
+
+bool DataFlow::store(CXCursor declaration, const ValueSet& values) {
+    const auto key = key_of(declaration);
     if (key.empty()) {
         return false;
+    }
+    const auto kind = clang_getCursorKind(declaration);
+    if (kind == CXCursor_FieldDecl ||
+        (kind == CXCursor_VarDecl && clang_getCursorLinkage(declaration) == CXLinkage_External)) {
+        shared_.try_emplace(key, declaration);
     }
     return store_[key].insert_all(values);
 }
 
 bool DataFlow::assign(CXCursor target, const ValueSet& values) {
-    return update(storage_key(target), values);
+    return store(stored_declaration(target), values);
 }
 
 bool DataFlow::forget(CXCursor target) {
-    return update(storage_key(target), ValueSet(Value::unknown_value()));
+    return assign(target, ValueSet(Value::unknown_value()));
+}
+
+std::set<std::string>
+DataFlow::shared_names(const std::function<bool(const ValueSet&)>& holds) const {
+    std::set<std::string> names;
+    for (const auto& [key, declaration] : shared_) {
+        if (holds(store_.at(key))) {
+            names.insert(spelling(declaration));
+        }
+    }
+    return names;
 }
 
 bool DataFlow::record_initializer(CXCursor variable, const std::string& function) {
@@ -299,9 +325,8 @@ bool DataFlow::record_initializer(CXCursor variable, const std::string& function
     if (clang_Cursor_isNull(initializer)) {
         return false;
     }
-    const auto key = usr_of(variable);
     if (clang_getCursorKind(initializer) != CXCursor_InitListExpr) {
-        return update(key, evaluate(initializer, function));
+        return store(variable, evaluate(initializer, function));
     }
     // Struct initialisers feed the fields they name; arrays share one value set.
     bool changed = false;
@@ -324,9 +349,9 @@ bool DataFlow::record_initializer(CXCursor variable, const std::string& function
             if (clang_getCursorKind(strip_wrappers(value)) == CXCursor_InitListExpr) {
                 initialize(strip_wrappers(value), element_type);
             } else if (!clang_Cursor_isNull(field)) {
-                changed = update(usr_of(field), evaluate(value, function)) || changed;
+                changed = store(field, evaluate(value, function)) || changed;
             } else {
-                changed = update(key, evaluate(value, function)) || changed;
+                changed = store(variable, evaluate(value, function)) || changed;
             }
         }
     };
@@ -504,7 +529,7 @@ bool DataFlow::record_member_initializers(const FunctionDefinition& constructor)
         if (clang_getCursorKind(child) == CXCursor_MemberRef) {
             field = clang_getCursorReferenced(child);
         } else if (!clang_Cursor_isNull(field) && clang_isExpression(clang_getCursorKind(child))) {
-            changed = update(usr_of(field), evaluate(child, constructor.id)) || changed;
+            changed = store(field, evaluate(child, constructor.id)) || changed;
             field = clang_getNullCursor();
         }
     }
@@ -516,7 +541,7 @@ bool DataFlow::record_field_initializer(CXCursor field) {
     if (parts.empty() || !clang_isExpression(clang_getCursorKind(parts.back()))) {
         return false;
     }
-    return update(usr_of(field), evaluate(parts.back(), {}));
+    return store(field, evaluate(parts.back(), {}));
 }
 
 void DataFlow::solve() {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -63,6 +64,10 @@ public:
     // The variable or field an expression designates, as a store key; empty if none.
     std::string storage_key(CXCursor expression) const;
 
+    // The names of the fields and of the globals with external linkage whose values `holds`
+    // accepts: other translation units reach these by name alone.
+    std::set<std::string> shared_names(const std::function<bool(const ValueSet&)>& holds) const;
+
     const Program& program() const { return program_; }
 
     // One note per file where an expression was nested deeper than max_expression_depth.
@@ -89,7 +94,10 @@ private:
     // clang_getCursorUSR(), kept: solve() asks for the same declarations' USRs in every round,
     // and libclang builds each one anew.
     const std::string& usr_of(CXCursor declaration) const;
-    bool update(const std::string& key, const ValueSet& values);
+    // The variable or field an expression designates; null if none.
+    CXCursor stored_declaration(CXCursor expression) const;
+    std::string key_of(CXCursor declaration) const;
+    bool store(CXCursor declaration, const ValueSet& values);
     bool assign(CXCursor target, const ValueSet& values);
     // The target may now hold anything: its address escaped or it was changed in place.
     bool forget(CXCursor target);
@@ -126,6 +134,8 @@ private:
 
     const Program& program_;
     std::map<std::string, ValueSet> store_;
+    // The store keys of fields and external globals, with their declarations.
+    std::map<std::string, CXCursor> shared_;
     std::map<std::string, ValueSet> returns_;
     std::map<std::string, std::vector<CallSite>> call_sites_;
     // The operators, casts and calls inside other expressions, evaluated once per round of

@@ -415,6 +415,7 @@ private:
                       const FunctionDefinition& function) {
         std::set<Device> devices;
         std::set<std::string> tables;
+        const bool from_callers = paths.depends_on(function.id);
         for (const auto& value : flow_.resolve_foreign(paths, {}).values()) {
             if (value.kind != Value::Kind::string) {
                 continue;
@@ -422,7 +423,7 @@ private:
             if (const auto device = device_of_path(value.text);
                 device && devices.insert(*device).second) {
                 facts_.device_opens.push_back(
-                    {site_of(call, function, callee), *device, value.trace});
+                    {site_of(call, function, callee), *device, value.trace, from_callers});
             }
             const auto normalized = normalize_path(value.text);
             if (std::ranges::find(firmware_tables, normalized) != firmware_tables.end() &&
@@ -482,7 +483,8 @@ private:
                                 device->first,
                                 std::nullopt,
                                 {},
-                                device->second};
+                                device->second,
+                                range_from_callers || access.descriptors.depends_on(function.id)};
         if (range_from_callers) {
             ValueSet both = access.offsets;
             both.insert_all(access.lengths);

@@ -25,6 +25,8 @@ struct DeviceOpenFact {
     Site site;
     Device device;
     std::vector<TraceNote> trace;
+    // The path depends on a parameter of site.function: its callers say which device it opens.
+    bool from_callers = false;
 };
 
 struct PhysicalAccessFact {
@@ -36,6 +38,8 @@ struct PhysicalAccessFact {
     // Set at a wrapper's own call: what the range depends on ("parameter 'base' of 'mem_chunk'").
     std::string dependence;
     std::vector<TraceNote> trace;
+    // The descriptor or the range depends on a parameter of site.function.
+    bool from_callers = false;
 };
 
 struct PortInstructionFact {

@@ -233,6 +233,11 @@ CXSourceLocation clang_getCursorLocation(CXCursor cursor) {
     return target(cursor);
 }
 
+enum CXLinkageKind clang_getCursorLinkage(CXCursor cursor) {
+    DEVMEM_LIBCLANG_TARGET(clang_getCursorLinkage);
+    return target(cursor);
+}
+
 CXCursor clang_getCursorReferenced(CXCursor cursor) {
     DEVMEM_LIBCLANG_TARGET(clang_getCursorReferenced);
     return target(cursor);

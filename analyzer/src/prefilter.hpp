@@ -5,9 +5,9 @@
 // path, a port-I/O call, a firmware anchor or the efi/systab file, or a macro or function of a
 // project header it includes whose definition holds one of those (directly or through other such
 // names); when such a header holds one outside any macro or function definition; as the first
-// includer of such a header; or when its file or a project header mentions the name of a function
-// already known to reach the device (a wrapper learned from the units parsed so far), or defines a
-// function the units parsed so far pass a device to.
+// includer of such a header; or when its file or a project header mentions a name the units parsed
+// so far show to matter (a wrapper whose callers decide or receive its device, a global or field
+// holding one), or defines a function the units parsed so far pass a device to.
 // Over-approximating is cheap; missing a unit loses findings.
 
 #include "devmem/scan/compilation.hpp"
@@ -35,9 +35,9 @@ public:
     Prefilter(const Prefilter&) = delete;
     Prefilter& operator=(const Prefilter&) = delete;
 
-    // Indexes of the jobs whose text holds a trigger, mentions one of `mentioned` (wrappers to
-    // find the callers of) or defines one of `defined` (functions a device is passed to), in
-    // job order.
+    // Indexes of the jobs whose text holds a trigger, mentions one of `mentioned` (wrappers and
+    // shared variables to find the users of) or defines one of `defined` (functions a device is
+    // passed to), in job order.
     std::vector<std::size_t> select(const std::set<std::string>& mentioned,
                                     const std::set<std::string>& defined = {}) const;
 

@@ -346,6 +346,28 @@ int main(void) { return bios_image(0) != 0; }
           std::vector<std::string>{"chunk.c:DM001", "chunk.c:DM002", "main.c:DM002 option-rom"});
 }
 
+TEST_CASE("callers of a function that opens and maps a fixed range by itself are not parsed") {
+    // The caller lacks a header: a parse of it would leave a note saying so.
+    Analysed a;
+    analyse(a, {{"bios.c", std::string(headers) + R"(
+void *map_bios(void) {
+    int fd = open("/dev/mem", O_RDONLY);
+    void *bios = mmap(0, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000);
+    close(fd);
+    return bios;
+}
+)"},
+                {"caller.c", R"(
+#include "generated-config.h"
+void *map_bios(void);
+int main(void) { return map_bios() != 0; }
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM001@6", "DM002@7 bios-area"});
+    CHECK(std::ranges::none_of(a.report.notes, [](const RunNote& note) {
+        return note.location.file.ends_with("caller.c");
+    }));
+}
+
 TEST_CASE("the report does not depend on the number of parsing threads") {
     constexpr int units = 6;
     std::vector<std::pair<std::string, std::string>> files;
