@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -100,7 +101,21 @@ std::set<std::string> names_to_follow(const detail::DataFlow& flow,
 
 // Functions the parsed units pass a device's path or descriptor (or efi/systab) to without any
 // of them defining the function: the access inside is seen only once the unit defining it is
-// parsed.
+// parsed. An argument in the `...` of a prototype does not count: the engine does not follow
+// values through va_arg, and logging functions get device paths that way (the X server's
+// xf86Msg).
+// How many of a call's arguments go to parameters of the callee's declaration: all, unless it
+// is a variadic prototype. (A K&R declaration says nothing, so it counts as all.)
+std::size_t named_parameters(CXCursor call) {
+    const auto callee = clang_getCursorReferenced(call);
+    const auto type = clang_getCursorType(callee);
+    if (clang_getCursorKind(callee) != CXCursor_FunctionDecl || type.kind != CXType_FunctionProto ||
+        clang_isFunctionTypeVariadic(type) == 0) {
+        return std::numeric_limits<std::size_t>::max();
+    }
+    return static_cast<std::size_t>(std::max(clang_Cursor_getNumArguments(callee), 0));
+}
+
 std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
     std::set<std::string> names;
     for (const auto& entry : flow.program().functions()) {
@@ -110,14 +125,16 @@ std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
             if (clang_getCursorKind(call) != CXCursor_CallExpr) {
                 return;
             }
+            const auto arguments = detail::call_arguments(call);
+            const auto named = std::min(arguments.size(), named_parameters(call));
             for (const auto& target : flow.targets_of(call, id)) {
                 if (target.definition != nullptr || target.api != nullptr ||
                     target.is_stream_member || names.contains(target.name)) {
                     continue;
                 }
-                for (const auto& argument : detail::call_arguments(call)) {
+                for (std::size_t i = 0; i < named; ++i) {
                     if (carries_watched_path(
-                            flow.resolve_foreign(flow.evaluate(argument, id), {}))) {
+                            flow.resolve_foreign(flow.evaluate(arguments[i], id), {}))) {
                         names.insert(target.name);
                         break;
                     }

@@ -238,6 +238,11 @@ enum CXLinkageKind clang_getCursorLinkage(CXCursor cursor) {
     return target(cursor);
 }
 
+unsigned clang_isFunctionTypeVariadic(CXType type) {
+    DEVMEM_LIBCLANG_TARGET(clang_isFunctionTypeVariadic);
+    return target(type);
+}
+
 CXCursor clang_getCursorReferenced(CXCursor cursor) {
     DEVMEM_LIBCLANG_TARGET(clang_getCursorReferenced);
     return target(cursor);

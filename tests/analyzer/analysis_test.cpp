@@ -368,6 +368,34 @@ int main(void) { return map_bios() != 0; }
     }));
 }
 
+TEST_CASE("a function given a device path only through its ... is not parsed for it") {
+    // The engine does not follow values through va_arg, and log.c lacks a header: a parse of
+    // it would leave a note saying so.
+    Analysed a;
+    analyse(a, {{"main.c", std::string(headers) + R"(
+void log_message(const char *format, ...);
+int main(void) {
+    int fd = open("/dev/mem", O_RDONLY);
+    if (fd < 0) log_message("cannot open %s", "/dev/mem");
+    return fd < 0;
+}
+)"},
+                {"log.c", R"(
+#include "generated-config.h"
+#include <stdarg.h>
+#include <stdio.h>
+void log_message(const char *format, ...) {
+    va_list arguments;
+    va_start(arguments, format);
+    vfprintf(stderr, format, arguments);
+    va_end(arguments);
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM001@7"});
+    CHECK(std::ranges::none_of(
+        a.report.notes, [](const RunNote& note) { return note.location.file.ends_with("log.c"); }));
+}
+
 TEST_CASE("the report does not depend on the number of parsing threads") {
     constexpr int units = 6;
     std::vector<std::pair<std::string, std::string>> files;
