@@ -90,6 +90,20 @@ UnitIndex index_of(const TranslationUnit& unit, const CompileJob& job) {
         &context);
     return index;
 }
+
+// Whether two sorted lists share an element.
+bool intersect(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    auto i = a.begin();
+    auto j = b.begin();
+    while (i != a.end() && j != b.end()) {
+        if (*i == *j) {
+            return true;
+        }
+        *i < *j ? ++i : ++j;
+    }
+    return false;
+}
+
 } // namespace
 
 std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerOptions& options) {
@@ -132,16 +146,19 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
     if (!source_) {
         prepare_parsing();
     }
-    // The units that lack headers known in advance: the first with a given set is a pilot,
-    // parsed before the others, which are seeded with what it learned; the seeds depend on job
-    // order only, not on the threads. A seeded unit waits for its own pilot only.
+    // The units that lack headers known in advance: the first that lacks any of a set is a
+    // pilot, parsed before the others lacking any of the same, which are seeded with what it
+    // learned. Most of what a unit learns comes from the one header a whole tree lacks (the X
+    // server's pixman.h), while the rest of the set it was known to lack varies from unit to
+    // unit with headers in inactive branches. The seeds depend on job order only, not on the
+    // threads. A seeded unit waits for its own pilot only.
     constexpr auto no_pilot = std::numeric_limits<std::size_t>::max();
     std::vector<StandInStart> starts(jobs.size());
     std::vector<std::vector<std::string>> header_sets(jobs.size());
     std::vector<std::size_t> pilot_of(jobs.size(), no_pilot);
     std::vector<std::size_t> order;
     std::vector<std::size_t> others;
-    std::map<std::vector<std::string>, std::size_t> pilots;
+    std::vector<std::size_t> round_pilots;
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (i < includes.size() && includes[i]) {
             if (auto missing = include_probe_.missing(
@@ -151,16 +168,24 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
                 std::ranges::sort(header_sets[i]);
             }
         }
+        const auto shares_a_header = [&](const std::vector<std::string>& headers) {
+            return intersect(headers, header_sets[i]);
+        };
+        const auto earlier = std::ranges::find_if(pilots_, shares_a_header, &Pilot::headers);
+        const auto pilot = std::ranges::find_if(
+            round_pilots,
+            shares_a_header, [&](std::size_t p) -> const auto& { return header_sets[p]; });
         if (header_sets[i].empty()) {
             others.push_back(i);
-        } else if (const auto seed = learned_.find(header_sets[i]); seed != learned_.end()) {
-            starts[i].seed = seed->second;
+        } else if (earlier != pilots_.end()) {
+            starts[i].seed = earlier->learned;
             others.push_back(i);
-        } else if (const auto [pilot, first] = pilots.try_emplace(header_sets[i], i); first) {
-            order.push_back(i);
+        } else if (pilot != round_pilots.end()) {
+            pilot_of[i] = *pilot;
+            others.push_back(i);
         } else {
-            pilot_of[i] = pilot->second;
-            others.push_back(i);
+            round_pilots.push_back(i);
+            order.push_back(i);
         }
     }
     // Every pilot is taken before any unit that waits for one.
@@ -200,8 +225,8 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
         }
         parse_some(0);
     }
-    for (const auto& [headers, pilot] : pilots) {
-        learned_[headers] = parsed[pilot].learned;
+    for (const auto pilot : round_pilots) {
+        pilots_.push_back({std::move(header_sets[pilot]), parsed[pilot].learned});
     }
     // The maps are filled on this thread in job order, so that the first definition of a name
     // wins whatever the thread count.

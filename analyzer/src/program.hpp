@@ -66,8 +66,8 @@ public:
     // thread count. Parse failures and missing headers are appended to `notes`. `includes` holds,
     // per job, the include names that may name missing headers (Prefilter::unresolved_includes());
     // those clang cannot find get stand-ins from the unit's first parse. The first unit in job
-    // order that lacks a given set of headers is parsed before the others lacking the same set,
-    // which are seeded with the declarations it learned.
+    // order that lacks any of a set of headers is parsed before the later ones lacking any of the
+    // same, which are seeded with the declarations it learned.
     void add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& notes,
              const std::vector<std::optional<std::vector<std::string>>>& includes = {});
 
@@ -112,9 +112,13 @@ private:
     std::set<std::string> included_files_;
     bool transient_ = false;
     IncludeProbe include_probe_;
-    // The stand-in declarations learned by the first unit that lacked a set of headers, by that
-    // set (sorted).
-    std::map<std::vector<std::string>, StandInNames> learned_;
+    // The pilots of the earlier rounds, in job order: the headers each was known to lack
+    // (sorted) and the stand-in declarations it learned.
+    struct Pilot {
+        std::vector<std::string> headers;
+        StandInNames learned;
+    };
+    std::vector<Pilot> pilots_;
 };
 
 std::vector<std::string> parser_arguments(const CompileJob& job, const AnalyzerOptions& options);

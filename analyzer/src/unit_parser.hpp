@@ -18,7 +18,7 @@
 namespace devmem::scan::detail {
 
 // Names given stand-in declarations, by kind, in the order they were learned. What a unit learned
-// seeds the later units that lack the same headers, so that they need fewer rounds.
+// seeds the later units that lack any of the same headers, so that they need fewer rounds.
 struct StandInNames {
     std::vector<std::string> types;
     std::vector<std::string> functions;

@@ -1,6 +1,6 @@
 // Units whose missing headers are known before their first parse: they start with the
-// headers' stand-ins and a seed of declarations that another unit lacking the same headers
-// learned, so that most of them parse once.
+// headers' stand-ins and a seed of declarations that another unit lacking one of the same
+// headers learned, so that most of them parse once.
 
 #include "devmem/scan/cli.hpp"
 
@@ -168,4 +168,27 @@ TEST_CASE("a seed declaration that clashes with the unit's own is dropped, findi
         expected.replace(at, 7, "/tree/");
     }
     CHECK(findings.dump() == expected);
+}
+
+TEST_CASE("units lacking different sets of headers that share one are seeded by the first") {
+    // The note's count of stand-in declarations includes the seed's: b.c, seeded by a.c, counts
+    // the `oem_t` it does not use; c.c shares no header with a.c, so it is a pilot itself.
+    TemporaryDirectory directory;
+    directory.write("a.c", "#include \"generated.h\"\n#include \"oem.h\"\n"
+                           "static const char *path = \"/dev/mem\";\nu8 flags;\noem_t board;\n");
+    directory.write("b.c", "#include \"generated.h\"\n#include \"vendor.h\"\n"
+                           "static const char *path = \"/dev/mem\";\nu8 flags;\n");
+    directory.write("c.c", "#include \"vendor.h\"\n"
+                           "static const char *path = \"/dev/mem\";\nvendor_t vendor;\n");
+    const auto tree = scan_tree(directory.path());
+    std::map<std::string, std::string> notes;
+    for (const auto& note : tree["notes"]) {
+        notes[fs::path(note["file"].get<std::string>()).filename()] = note["message"];
+    }
+    CHECK(notes["a.c"] == "missing headers 'generated.h', 'oem.h': analysed with empty stand-ins "
+                          "and 2 stand-in declarations, findings are low confidence");
+    CHECK(notes["b.c"] == "missing headers 'generated.h', 'vendor.h': analysed with empty "
+                          "stand-ins and 2 stand-in declarations, findings are low confidence");
+    CHECK(notes["c.c"] == "missing headers 'vendor.h': analysed with empty stand-ins and 1 "
+                          "stand-in declarations, findings are low confidence");
 }
