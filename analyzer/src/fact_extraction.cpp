@@ -1,6 +1,7 @@
 #include "fact_extraction.hpp"
 
 #include "devmem/scan/device_path.hpp"
+#include "firmware_strings.hpp"
 #include "libclang_support.hpp"
 
 #include <fmt/format.h>
@@ -14,17 +15,13 @@ namespace devmem::scan::detail {
 
 namespace {
 
-constexpr std::array anchors{"_SM_", "_SM3_", "_DMI_", "RSD PTR ", "$PIR", "$PnP", "_32_", "_MP_"};
-constexpr std::array firmware_tables{"/sys/firmware/efi/systab", "/proc/efi/systab"};
-constexpr std::array systab_keys{"SMBIOS=", "SMBIOS3=", "ACPI20=", "ACPI="};
-constexpr std::array<std::string_view, 4> systab_names{"SMBIOS", "SMBIOS3", "ACPI20", "ACPI"};
 constexpr int max_wrapper_depth = 4;
 constexpr std::size_t max_ranges_per_site = 4;
 
 // A multi-character constant or an integer read of memory holding the anchor, in either byte
 // order.
 std::optional<std::string> anchor_of_number(std::uint64_t number) {
-    for (const std::string_view anchor : anchors) {
+    for (const std::string_view anchor : firmware_anchors) {
         if (anchor.size() != 4 && anchor.size() != 8) {
             continue;
         }
@@ -43,7 +40,7 @@ std::optional<std::string> anchor_of_number(std::uint64_t number) {
 }
 
 std::optional<std::string> anchor_of_string(const std::string& text) {
-    for (const std::string_view anchor : anchors) {
+    for (const std::string_view anchor : firmware_anchors) {
         if (text == anchor) {
             return text;
         }

@@ -1,6 +1,7 @@
 #include "prefilter.hpp"
 
 #include "api_table.hpp"
+#include "firmware_strings.hpp"
 #include "thread_count.hpp"
 
 #include <dirent.h>
@@ -30,10 +31,6 @@ namespace {
 
 // Text that, anywhere in a file (code, string or comment), makes the file worth parsing.
 constexpr std::array text_triggers{"systab"};
-// Firmware anchors and efi/systab keys count as the start of a string or character literal:
-// bare, "_32_" and "_MP_" are parts of ordinary names (pixman_fixed_32_32_t).
-constexpr std::array literal_triggers{"_SM_", "_SM3_", "_DMI_", "RSD PTR", "$PIR",
-                                      "$PnP", "_32_",  "_MP_",  "SMBIOS",  "ACPI"};
 // <paths.h> names for the devices.
 constexpr std::array identifier_triggers{"_PATH_MEM", "_PATH_KMEM"};
 // Four-byte anchors compared as integers, in either byte order, as hexadecimal constants.
@@ -63,10 +60,14 @@ std::set<std::string> anchor_constants() {
     return constants;
 }
 
-bool starts_a_literal(std::string_view text, std::string_view anchor) {
+// Firmware anchors count as the start of a string or character literal: bare, "_32_" and "_MP_"
+// are parts of ordinary names (pixman_fixed_32_32_t). `ends` says what may follow (nothing: any).
+bool starts_a_literal(std::string_view text, std::string_view anchor, std::string_view ends = {}) {
     for (auto at = text.find(anchor); at != std::string_view::npos;
          at = text.find(anchor, at + 1)) {
-        if (at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'')) {
+        const auto after = at + anchor.size();
+        if (at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'') &&
+            (ends.empty() || (after < text.size() && ends.find(text[after]) != ends.npos))) {
             return true;
         }
     }
@@ -74,13 +75,15 @@ bool starts_a_literal(std::string_view text, std::string_view anchor) {
 }
 
 // "/dev/mem", but also "/dev/./mem" and the "/dev/" of a path pasted together ("/dev/" "mem",
-// "/dev/" + name): the rest of the literal after "/dev/" is empty or names a memory or port device.
+// "/dev/" + name): the rest of the path after "/dev/", up to the end of the literal or a space,
+// is empty or names a memory or port device. (A comment's "/dev/agpgart.  This frees all
+// associated memory" names none.)
 bool names_a_device(std::string_view text) {
     constexpr std::string_view directory = "/dev/";
     for (auto at = text.find(directory); at != std::string_view::npos;
          at = text.find(directory, at + 1)) {
         const auto rest = text.substr(at + directory.size());
-        const auto literal = rest.substr(0, rest.find_first_of("\"\n"));
+        const auto literal = rest.substr(0, rest.find_first_of("\"' \t\r\n"));
         if (literal.empty() || literal.find("mem") != std::string_view::npos ||
             literal.find("port") != std::string_view::npos) {
             return true;
@@ -153,8 +156,12 @@ bool holds_literal_trigger(std::string_view text) {
                                [&](std::string_view trigger) {
                                    return text.find(trigger) != std::string_view::npos;
                                }) ||
-           std::ranges::any_of(literal_triggers, [&](std::string_view trigger) {
-               return starts_a_literal(text, trigger);
+           std::ranges::any_of(
+               firmware_anchors,
+               [&](std::string_view anchor) { return starts_a_literal(text, anchor); }) ||
+           // An efi/systab key, as fact extraction knows one: not "ACPI: opening device".
+           std::ranges::any_of(systab_names, [&](std::string_view name) {
+               return starts_a_literal(text, name, "\"=");
            });
 }
 

@@ -43,6 +43,20 @@ TEST_CASE("units naming a device, a port call, an anchor or systab are kept, oth
                                                         "systab.c"});
 }
 
+TEST_CASE("a device path ends at the literal or at a space, a systab key is a key, not prose") {
+    TemporaryDirectory d;
+    const auto jobs = jobs_from_paths({
+        d.write("commented.c", "/* Close /dev/agpgart.  This frees its memory. */\nint x;\n"),
+        d.write("message.c", "const char *m = \"cannot open /dev/input/event* port\";\n"),
+        d.write("named.c", "/* reads /dev/mem. */\nint x;\n"),
+        d.write("joined.c", "const char *d = \"/dev/\";\n"),
+        d.write("prose.c", "const char *m = \"ACPI: opening device\", *n = \"SMBIOS tables\";\n"),
+        d.write("key.c", "int f(const char *l) { return !strncmp(l, \"ACPI20=\", 7); }\n"),
+        d.write("bare.c", "int f(const char *k) { return !strcmp(k, \"SMBIOS3\"); }\n"),
+    });
+    CHECK(selected(d, jobs) == std::vector<std::string>{"bare.c", "joined.c", "key.c", "named.c"});
+}
+
 TEST_CASE("a project header's device path keeps the units using its macro, its port calls none") {
     TemporaryDirectory d;
     d.write("include/os.h", "#ifndef DEV_MEM\n#define DEV_MEM \"/dev/mem\"\n#endif\n");
