@@ -60,18 +60,29 @@ std::set<std::string> anchor_constants() {
     return constants;
 }
 
-// Firmware anchors count as the start of a string or character literal: bare, "_32_" and "_MP_"
-// are parts of ordinary names (pixman_fixed_32_32_t). `ends` says what may follow (nothing: any).
-bool starts_a_literal(std::string_view text, std::string_view anchor, std::string_view ends = {}) {
-    for (auto at = text.find(anchor); at != std::string_view::npos;
-         at = text.find(anchor, at + 1)) {
-        const auto after = at + anchor.size();
-        if (at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'') &&
-            (ends.empty() || (after < text.size() && ends.find(text[after]) != ends.npos))) {
-            return true;
+// Whether a string or character literal starts with a firmware anchor, or is an efi/systab key
+// as fact extraction knows one ("SMBIOS=", "ACPI20"; not "ACPI: opening device"). Bare, "_32_"
+// and "_MP_" are parts of ordinary names (pixman_fixed_32_32_t). One pass per quote character:
+// most files hold no trigger, so each is searched in full.
+bool opens_firmware_literal(std::string_view text) {
+    const auto opens_one = [](std::string_view rest) {
+        return std::ranges::any_of(
+                   firmware_anchors,
+                   [&](std::string_view anchor) { return rest.starts_with(anchor); }) ||
+               std::ranges::any_of(systab_names, [&](std::string_view name) {
+                   return rest.starts_with(name) && rest.size() > name.size() &&
+                          (rest[name.size()] == '"' || rest[name.size()] == '=');
+               });
+    };
+    return std::ranges::any_of(std::string_view{"\"'"}, [&](char quote) {
+        for (auto at = text.find(quote); at != std::string_view::npos;
+             at = text.find(quote, at + 1)) {
+            if (opens_one(text.substr(at + 1))) {
+                return true;
+            }
         }
-    }
-    return false;
+        return false;
+    });
 }
 
 // "/dev/mem", but also "/dev/./mem" and the "/dev/" of a path pasted together ("/dev/" "mem",
@@ -156,13 +167,7 @@ bool holds_literal_trigger(std::string_view text) {
                                [&](std::string_view trigger) {
                                    return text.find(trigger) != std::string_view::npos;
                                }) ||
-           std::ranges::any_of(
-               firmware_anchors,
-               [&](std::string_view anchor) { return starts_a_literal(text, anchor); }) ||
-           // An efi/systab key, as fact extraction knows one: not "ACPI: opening device".
-           std::ranges::any_of(systab_names, [&](std::string_view name) {
-               return starts_a_literal(text, name, "\"=");
-           });
+           opens_firmware_literal(text);
 }
 
 bool holds_trigger(std::string_view text) {
@@ -678,9 +683,26 @@ std::optional<std::unordered_set<std::string>> directory_entries(const std::stri
 constexpr std::size_t files_per_reading_thread = 64;
 constexpr unsigned max_reading_threads = 8;
 
+// Calls `work(i)` for each i below `count`, on up to `threads` threads (0: one per core).
+template <typename Work> void for_each_index(std::size_t count, unsigned threads, Work&& work) {
+    std::atomic<std::size_t> next{0};
+    const auto some = [&] {
+        for (auto i = next++; i < count; i = next++) {
+            work(i);
+        }
+    };
+    const auto thread_total = std::min<std::size_t>(
+        {thread_count(threads), max_reading_threads, count / files_per_reading_thread});
+    std::vector<std::jthread> helpers;
+    for (std::size_t i = 1; i < thread_total; ++i) {
+        helpers.emplace_back(some);
+    }
+    some();
+}
+
 } // namespace
 
-Prefilter::Prefilter(const std::vector<CompileJob>& jobs, unsigned threads) {
+Prefilter::Prefilter(const std::vector<CompileJob>& jobs, unsigned threads) : threads_(threads) {
     read_sources(jobs, threads);
     closures_.reserve(jobs.size());
     for (const auto& job : jobs) {
@@ -776,6 +798,7 @@ void Prefilter::find_units_kept_by_text() {
                 unlaid.insert(header);
             }
         }
+        index_words(unlaid);
         std::set<const FileText*> carrying_definitions;
         for (bool grew = true; grew;) {
             carrying_definitions = find_carriers(layouts, carriers);
@@ -803,6 +826,13 @@ void Prefilter::find_units_kept_by_text() {
                 keeping_includers.insert(header);
             }
         }
+    }
+    if (!carriers.empty()) {
+        std::set<const FileText*> own_files;
+        for (const auto& closure : closures_) {
+            own_files.insert(closure.front());
+        }
+        index_words(own_files);
     }
     kept_by_text_.resize(closures_.size());
     std::set<const FileText*> covered;
@@ -836,6 +866,11 @@ std::string Prefilter::source_path(const CompileJob& job) {
                                               : (job.directory / job.file).native());
 }
 
+void Prefilter::index_words(const std::set<const FileText*>& texts) const {
+    const std::vector<const FileText*> all(texts.begin(), texts.end());
+    for_each_index(all.size(), threads_, [&](std::size_t i) { all[i]->words(); });
+}
+
 // Reading the jobs' own files is most of the prefilter's time on a large tree and each file is
 // read on its own, so they are read on several threads; the headers they include are read after,
 // on this one, as the closures find them.
@@ -849,21 +884,8 @@ void Prefilter::read_sources(const std::vector<CompileJob>& jobs, unsigned threa
         }
     }
     std::vector<std::unique_ptr<FileText>> texts(paths.size());
-    std::atomic<std::size_t> next{0};
-    const auto read_some = [&] {
-        for (auto i = next++; i < paths.size(); i = next++) {
-            texts[i] = std::make_unique<FileText>(paths[i]);
-        }
-    };
-    const auto reader_count = std::min<std::size_t>(
-        {thread_count(threads), max_reading_threads, paths.size() / files_per_reading_thread});
-    {
-        std::vector<std::jthread> readers;
-        for (std::size_t i = 1; i < reader_count; ++i) {
-            readers.emplace_back(read_some);
-        }
-        read_some();
-    }
+    for_each_index(paths.size(), threads,
+                   [&](std::size_t i) { texts[i] = std::make_unique<FileText>(paths[i]); });
     for (std::size_t i = 0; i < paths.size(); ++i) {
         files_[paths[i]] = std::move(texts[i]);
     }

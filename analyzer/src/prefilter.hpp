@@ -84,6 +84,11 @@ private:
 
     // Fills kept_by_text_.
     void find_units_kept_by_text();
+    // Indexes the words of each text on the reading threads, before they are looked up one by
+    // one (the X server's 804 files: 40 ms on one thread).
+    void index_words(const std::set<const FileText*>& texts) const;
+
+    unsigned threads_;
 
     std::unordered_map<std::string, std::unique_ptr<FileText>> files_;
     std::unordered_map<std::string, std::string> headers_;
