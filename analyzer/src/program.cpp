@@ -192,9 +192,21 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
     order.insert(order.end(), others.begin(), others.end());
     std::vector<ParsedUnit> parsed(jobs.size());
     std::vector<UnitIndex> unit_indexes(jobs.size());
+    // A pilot's seed is published once its first parse shows what it lacks, or else when it is
+    // done; either way it is ParsedUnit::learned, so the seeds do not depend on when.
     std::mutex pilots_mutex;
-    std::condition_variable pilot_done;
-    std::vector<bool> done(jobs.size(), false);
+    std::condition_variable seed_published;
+    std::vector<std::optional<StandInNames>> seeds(jobs.size());
+    const auto publish = [&](std::size_t i, const StandInNames& learned) {
+        {
+            const std::scoped_lock lock(pilots_mutex);
+            if (seeds[i]) {
+                return;
+            }
+            seeds[i] = learned;
+        }
+        seed_published.notify_all();
+    };
     std::atomic<std::size_t> next{0};
     progress_.expect(jobs.size());
     const auto parse_some = [&](std::size_t slot) {
@@ -202,15 +214,12 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
             const auto i = order[n];
             if (pilot_of[i] != no_pilot) {
                 std::unique_lock lock(pilots_mutex);
-                pilot_done.wait(lock, [&] { return done[pilot_of[i]]; });
-                starts[i].seed = parsed[pilot_of[i]].learned;
+                seed_published.wait(lock, [&] { return seeds[pilot_of[i]].has_value(); });
+                starts[i].seed = *seeds[pilot_of[i]];
             }
-            parsed[i] = source_->obtain(slot, indexes_[slot], jobs[i], starts[i]);
-            {
-                const std::scoped_lock lock(pilots_mutex);
-                done[i] = true;
-            }
-            pilot_done.notify_all();
+            parsed[i] = source_->obtain(slot, indexes_[slot], jobs[i], starts[i],
+                                        [&](const StandInNames& learned) { publish(i, learned); });
+            publish(i, parsed[i].learned);
             if (parsed[i].unit != nullptr) {
                 unit_indexes[i] = index_of({parsed[i].unit, parsed[i].confidence}, jobs[i]);
             }

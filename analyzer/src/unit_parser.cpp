@@ -534,7 +534,7 @@ MissingNames missing_names(CXTranslationUnit unit) {
 }
 
 ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options,
-                      const StandInStart& start) {
+                      const StandInStart& start, const LearnedCallback& on_learned) {
     ParsedUnit parsed;
     parsed.confidence = job.inferred ? Confidence::low : Confidence::high;
     const auto skipped = [&](std::string reason) {
@@ -586,6 +586,10 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
         const auto missing = missing_names(parsed.unit);
         return (stood_in || !missing.headers.empty()) && stand_ins->add(missing);
     }();
+    parsed.learned = stand_ins->learned();
+    if (on_learned) {
+        on_learned(parsed.learned);
+    }
     for (int round = 1; changed; ++round) {
         clang_disposeTranslationUnit(parsed.unit);
         parsed.unit = parse_with(with_stand_ins());
@@ -619,7 +623,6 @@ ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOption
     if (!included.empty() || stand_ins->declaration_count() != 0) {
         parsed.confidence = Confidence::low;
         parsed.stand_ins = stand_ins;
-        parsed.learned = stand_ins->learned();
         parsed.note =
             RunNote{{job.file.string(), 0, 0}, stand_in_message(*stand_ins, included, error_text)};
     } else if (!error_text.empty()) {

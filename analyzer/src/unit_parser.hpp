@@ -10,6 +10,7 @@
 
 #include <clang-c/Index.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +41,8 @@ struct ParsedUnit {
     std::shared_ptr<const void> stand_ins;
     // A parser limit or a dead worker decided the outcome, which a re-run may not repeat.
     bool transient = false;
-    // The stand-in declarations the unit learned itself, not those it was seeded with.
+    // The stand-in declarations the unit's first parse showed it lacks, not those it was seeded
+    // with: what later units lacking the same headers are seeded with.
     StandInNames learned;
     // How many times libclang parsed the unit: one, and one more per stand-in round.
     int parses = 0;
@@ -60,9 +62,12 @@ struct StandInStart {
 // declarations of the names it then lacks, for a bounded number of rounds; headers known in
 // advance get stand-ins from the first parse. If none of those is included (they sit in inactive
 // branches), the unit comes out as without them. A seed declaration that clashes with the unit's
-// code drops the seed: the unit is then parsed on as without one.
+// code drops the seed: the unit is then parsed on as without one. `on_learned` is given
+// ParsedUnit::learned as soon as it is known, before the rounds that follow, so that the units
+// seeded with it need not wait for them.
+using LearnedCallback = std::function<void(const StandInNames&)>;
 ParsedUnit parse_unit(CXIndex index, const CompileJob& job, const AnalyzerOptions& options,
-                      const StandInStart& start = {});
+                      const StandInStart& start = {}, const LearnedCallback& on_learned = {});
 
 // What a unit's error diagnostics say it lacks.
 struct MissingNames {

@@ -71,7 +71,7 @@ fs::path UnitSource::scratch_path() {
 
 // A cached unit was parsed without stand-ins, as it is when none of those in `start` is included.
 ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob& job,
-                              const StandInStart& start) {
+                              const StandInStart& start, const LearnedCallback& on_learned) {
     if (plan_.over_time.contains(job.file.string())) {
         return unparsed(over_time_limit(std::chrono::seconds(options_.tu_timeout_seconds)), job);
     }
@@ -86,13 +86,14 @@ ParsedUnit UnitSource::obtain(std::size_t slot, CXIndex index, const CompileJob&
             }
         }
     }
-    return workers_.empty() ? parse_here(slot, index, job, start, key)
-                            : parse_in_worker(slot, index, job, start, key);
+    return workers_.empty() ? parse_here(slot, index, job, start, key, on_learned)
+                            : parse_in_worker(slot, index, job, start, key, on_learned);
 }
 
 ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const CompileJob& job,
                                        const StandInStart& start,
-                                       const std::optional<std::string>& key) {
+                                       const std::optional<std::string>& key,
+                                       const LearnedCallback& on_learned) {
     const auto ast = scratch_path();
     auto outcome = workers_[slot]->parse(job, options_, start, ast);
     auto& [record, unsaved, transient, learned] = outcome;
@@ -105,7 +106,7 @@ ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const Co
     if (unit == nullptr) {
         // It parsed within the limits there, so parsing it here is safe.
         fs::remove(ast, ignored);
-        return parse_here(slot, index, job, start, key);
+        return parse_here(slot, index, job, start, key, on_learned);
     }
     if (key && !record.stand_ins) {
         cache_->store(*key, ast, record);
@@ -118,12 +119,12 @@ ParsedUnit UnitSource::parse_in_worker(std::size_t slot, CXIndex index, const Co
 }
 
 ParsedUnit UnitSource::parse_here(std::size_t slot, CXIndex index, const CompileJob& job,
-                                  const StandInStart& start,
-                                  const std::optional<std::string>& key) {
+                                  const StandInStart& start, const std::optional<std::string>& key,
+                                  const LearnedCallback& on_learned) {
     if (plan_.watch != nullptr) {
         plan_.watch->begin(slot, job.file);
     }
-    auto parsed = parse_unit(index, job, options_, start);
+    auto parsed = parse_unit(index, job, options_, start, on_learned);
     if (plan_.watch != nullptr) {
         if (parsed.parser_failed) {
             plan_.watch->isolate();

@@ -41,15 +41,18 @@ public:
     UnitSource& operator=(const UnitSource&) = delete;
 
     // The unit for `job` on parsing thread `slot`, loaded into or parsed with `index`, its
-    // stand-ins starting from `start` (parse_unit()).
+    // stand-ins starting from `start` (parse_unit()). `on_learned` may be told what the unit
+    // learned before the unit is done: only when it is parsed in this process.
     ParsedUnit obtain(std::size_t slot, CXIndex index, const CompileJob& job,
-                      const StandInStart& start);
+                      const StandInStart& start, const LearnedCallback& on_learned = {});
 
 private:
     ParsedUnit parse_in_worker(std::size_t slot, CXIndex index, const CompileJob& job,
-                               const StandInStart& start, const std::optional<std::string>& key);
+                               const StandInStart& start, const std::optional<std::string>& key,
+                               const LearnedCallback& on_learned);
     ParsedUnit parse_here(std::size_t slot, CXIndex index, const CompileJob& job,
-                          const StandInStart& start, const std::optional<std::string>& key);
+                          const StandInStart& start, const std::optional<std::string>& key,
+                          const LearnedCallback& on_learned);
     std::filesystem::path scratch_path();
 
     const AnalyzerOptions& options_;

@@ -41,9 +41,10 @@ public:
     CXIndex index() const { return index_; }
 
     // `file` as a build would compile it (not inferred: high confidence unless stand-ins).
-    ParsedUnit parse(const fs::path& file, const StandInStart& start = {}) const {
+    ParsedUnit parse(const fs::path& file, const StandInStart& start = {},
+                     const LearnedCallback& on_learned = {}) const {
         const CompileJob job{file, file.parent_path(), {"-x", "c", "-std=gnu11"}, false};
-        return parse_unit(index_, job, AnalyzerOptions{}, start);
+        return parse_unit(index_, job, AnalyzerOptions{}, start, on_learned);
     }
 
 private:
@@ -109,6 +110,20 @@ TEST_CASE("a seed of the declarations a unit lacks spares it the round that woul
     // What the unit learned itself, for the units after it: not what it was seeded with.
     CHECK(unseeded.parsed.learned.types == std::vector<std::string>{"u8"});
     CHECK(seeded.parsed.learned.empty());
+}
+
+TEST_CASE("what a unit learned is told once, before it is done, for the units it seeds") {
+    TemporaryDirectory directory;
+    const auto file = directory.write(
+        "src/board.c", "#include \"oem.h\"\nu8 window[16];\nint f(void) { return window[0]; }\n");
+    const Parser parser;
+    std::vector<StandInNames> told;
+    const Parsed parsed{parser.parse(
+        file, {{"oem.h"}, {}}, [&](const StandInNames& learned) { told.push_back(learned); })};
+    CHECK(parsed.parsed.parses == 2);
+    REQUIRE(told.size() == 1);
+    CHECK(told.front() == parsed.parsed.learned);
+    CHECK(told.front().types == std::vector<std::string>{"u8"});
 }
 
 TEST_CASE("a predicted missing header in an inactive branch leaves the unit high confidence") {
