@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -603,6 +604,10 @@ struct Prefilter::FileText {
     bool calls_ports = false;
     bool mentions_marker = false;
     std::vector<Include> includes;
+    // Prefilter::included_headers()'s answers for this file, by search path number.
+    mutable std::vector<const Resolution*> resolutions;
+    // The last closure that visited it.
+    mutable std::size_t visited_by = 0;
     // Every identifier-like word of the text, once: the wrappers of each select() round are looked
     // up here instead of in the whole text again. Made on the first lookup, as a tree without
     // triggers never looks a name up; lookups come from the Prefilter's one thread.
@@ -965,19 +970,20 @@ std::string Prefilter::find_header(const std::string& name, const fs::path* incl
     return {};
 }
 
-std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& job) {
-    const auto absolute = [&](const std::string& path) -> const fs::path& {
-        const auto [it, inserted] = directories_.try_emplace(job.directory.native() + '\0' + path);
+const Prefilter::SearchPath& Prefilter::search_path_of(const CompileJob& job) {
+    auto& path = last_search_path_;
+    if (closure_count_ != 0 && path.arguments == job.arguments &&
+        path.job_directory == job.directory) {
+        return path;
+    }
+    path = SearchPath{job.directory, job.arguments, {}, {}, {}, 0};
+    const auto absolute = [&](const std::string& value) -> const fs::path& {
+        const auto [it, inserted] = directories_.try_emplace(job.directory.native() + '\0' + value);
         if (inserted) {
-            it->second = normal_form((job.directory / path).native());
+            it->second = normal_form((job.directory / value).native());
         }
         return it->second;
     };
-    // Only the project's own directories: system headers declare inb() and _PATH_MEM for
-    // everyone and would keep every unit.
-    std::vector<fs::path> quoted_directories;
-    std::vector<fs::path> directories;
-    std::vector<std::string> forced_includes;
     for (std::size_t i = 0; i < job.arguments.size(); ++i) {
         const std::string_view argument = job.arguments[i];
         const bool has_next = i + 1 < job.arguments.size();
@@ -990,9 +996,10 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
                 value = job.arguments[++i];
             }
             if (option == "-include") {
-                forced_includes.push_back(absolute(value).native());
+                path.forced_includes.push_back(absolute(value).native());
             } else {
-                (option == "-I" ? directories : quoted_directories).push_back(absolute(value));
+                (option == "-I" ? path.directories : path.quoted_directories)
+                    .push_back(absolute(value));
             }
             break;
         }
@@ -1001,41 +1008,49 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     // is resolved once per search path, name and, when quoted, including directory, not once per
     // unit (which on the X server probed 67 directories for every include of every unit).
     std::string directory_list;
-    for (const auto* list : {&quoted_directories, &directories}) {
+    for (const auto* list : {&path.quoted_directories, &path.directories}) {
         for (const auto& directory : *list) {
             directory_list += directory.native();
             directory_list += '\n';
         }
         directory_list += '\n';
     }
-    const auto search_path_id =
+    path.id =
         search_paths_.try_emplace(std::move(directory_list), search_paths_.size()).first->second;
+    return path;
+}
+
+std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& job) {
+    // Only the project's own directories: system headers declare inb() and _PATH_MEM for
+    // everyone and would keep every unit.
+    const auto& search_path = search_path_of(job);
+    const auto mark = ++closure_count_;
     std::vector<const FileText*> closure;
     std::optional<std::vector<std::string>> unresolved(std::in_place);
-    std::unordered_set<const FileText*> seen;
+    std::unordered_set<std::string_view> unresolved_seen;
     std::vector<const FileText*> pending;
-    pending.reserve(forced_includes.size() + 1);
-    for (const auto& file : forced_includes) {
+    pending.reserve(search_path.forced_includes.size() + 1);
+    for (const auto& file : search_path.forced_includes) {
         pending.push_back(&text_of(file));
     }
     pending.push_back(&text_of(source_path(job)));
     while (!pending.empty()) {
         const auto* text = pending.back();
         pending.pop_back();
-        if (!seen.insert(text).second) {
+        if (text->visited_by == mark) {
             continue;
         }
+        text->visited_by = mark;
         closure.push_back(text);
         if (text->unpredictable_includes) {
             unresolved.reset();
         }
-        const auto& headers =
-            included_headers(*text, search_path_id, quoted_directories, directories);
-        pending.insert(pending.end(), headers.begin(), headers.end());
-        if (const auto names = unresolved_names_.find({search_path_id, text});
-            unresolved && names != unresolved_names_.end()) {
-            for (const auto& name : names->second) {
-                if (std::ranges::find(*unresolved, name) == unresolved->end()) {
+        const auto& resolution = included_headers(
+            *text, search_path.id, search_path.quoted_directories, search_path.directories);
+        pending.insert(pending.end(), resolution.headers.begin(), resolution.headers.end());
+        if (unresolved) {
+            for (const auto& name : resolution.unresolved) {
+                if (unresolved_seen.insert(name).second) {
                     unresolved->push_back(name);
                 }
             }
@@ -1045,14 +1060,16 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     return closure;
 }
 
-const std::vector<const Prefilter::FileText*>&
+const Prefilter::Resolution&
 Prefilter::included_headers(const FileText& text, std::size_t search_path_id,
                             const std::vector<fs::path>& quoted_directories,
                             const std::vector<fs::path>& directories) {
-    const auto [resolved, inserted] = resolved_includes_.try_emplace({search_path_id, &text});
-    if (!inserted) {
-        return resolved->second;
+    if (search_path_id < text.resolutions.size() && text.resolutions[search_path_id] != nullptr) {
+        return *text.resolutions[search_path_id];
     }
+    auto& resolution = resolutions_.emplace_back();
+    text.resolutions.resize(std::max(text.resolutions.size(), search_path_id + 1));
+    text.resolutions[search_path_id] = &resolution;
     // A number, so that each lookup hashes a short key.
     const auto search_path = std::to_string(search_path_id) + '\n';
     for (const auto& include : text.includes) {
@@ -1068,12 +1085,12 @@ Prefilter::included_headers(const FileText& text, std::size_t search_path_id,
                                      quoted_directories, directories);
         }
         if (!it->second.empty()) {
-            resolved->second.push_back(&text_of(it->second));
+            resolution.headers.push_back(&text_of(it->second));
         } else {
-            unresolved_names_[{search_path_id, &text}].push_back(include.name);
+            resolution.unresolved.push_back(include.name);
         }
     }
-    return resolved->second;
+    return resolution;
 }
 
 std::vector<std::string> Prefilter::files_read() const {

@@ -12,15 +12,14 @@
 
 #include "devmem/scan/compilation.hpp"
 
+#include <deque>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <utility>
 #include <vector>
 
 namespace devmem::scan::detail {
@@ -58,13 +57,28 @@ private:
     const FileText& text_of(const std::string& file);
     // The file and the project headers it includes, directly or not.
     std::vector<const FileText*> closure_of(const CompileJob& job);
-    // The project headers `text` includes that the search path numbered `search_path_id` (whose
-    // directories are given) finds, in include order; resolved once per file and search path, as
-    // most units of a tree include the same headers through the same directories.
-    const std::vector<const FileText*>&
-    included_headers(const FileText& text, std::size_t search_path_id,
-                     const std::vector<std::filesystem::path>& quoted_directories,
-                     const std::vector<std::filesystem::path>& directories);
+    // What `text` includes through the search path numbered `search_path_id` (whose directories
+    // are given): the project headers found, in include order, and the names none holds.
+    struct Resolution {
+        std::vector<const FileText*> headers;
+        std::vector<std::string> unresolved;
+    };
+    // Resolved once per file and search path, as most units of a tree include the same headers
+    // through the same directories.
+    const Resolution& included_headers(const FileText& text, std::size_t search_path_id,
+                                       const std::vector<std::filesystem::path>& quoted_directories,
+                                       const std::vector<std::filesystem::path>& directories);
+    // A job's include directories and forced includes, as closure_of() reads them from its
+    // arguments; the next job has the same ones more often than not.
+    struct SearchPath {
+        std::filesystem::path job_directory;
+        std::vector<std::string> arguments;
+        std::vector<std::filesystem::path> quoted_directories;
+        std::vector<std::filesystem::path> directories;
+        std::vector<std::string> forced_includes;
+        std::size_t id = 0;
+    };
+    const SearchPath& search_path_of(const CompileJob& job);
     // The project header an include names, as the preprocessor searches: the including file's
     // directory (null for `<name>`), then for `"name"` the -iquote directories, then the -I ones;
     // empty when none holds it.
@@ -102,11 +116,11 @@ private:
     // What an include resolves to (as find_header), by search path number, including directory
     // (quoted names only) and name.
     std::unordered_map<std::string, std::string> includes_;
-    // included_headers(), by search path number and file.
-    std::map<std::pair<std::size_t, const FileText*>, std::vector<const FileText*>>
-        resolved_includes_;
-    // The include names included_headers() found no project header for, by the same key.
-    std::map<std::pair<std::size_t, const FileText*>, std::vector<std::string>> unresolved_names_;
+    // included_headers()'s answers; each file points at its own, by search path number.
+    std::deque<Resolution> resolutions_;
+    SearchPath last_search_path_;
+    // How many closures were taken: the mark of the files the current one has visited.
+    std::size_t closure_count_ = 0;
     std::vector<std::vector<const FileText*>> closures_;
     std::vector<std::optional<std::vector<std::string>>> unresolved_includes_;
     // Per job: whether the text of its file and headers keeps it, whatever the wrappers.
