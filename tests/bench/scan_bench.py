@@ -7,8 +7,9 @@
    devmem-scan infers for it (-x, -std, -I for every directory holding a header), on as many
    parallel clang processes as devmem-scan has threads. Target <= 0.5x.
 3. The X server tree against `spatch` with a semantic patch that matches literal
-   `open("/dev/mem", ...)` calls, on as many jobs, reading no headers (--no-includes). Target
-   <= 1.0x, while devmem-scan finds strictly more (the line gives both counts). A second line,
+   `open("/dev/mem", ...)` calls, on as many jobs, reading no headers (--no-includes), the runs
+   of the two alternating. Target <= 1.0x, while devmem-scan finds strictly more (the line gives
+   both counts). A second line,
    for reference, has spatch read every header through the same include directories as
    devmem-scan (--all-includes). Skipped without spatch (Debian's coccinelle,
    `scripts/install-deps --bench`).
@@ -149,14 +150,18 @@ def syntax_only_time(tree, threads):
     return time.monotonic() - start, len(jobs)
 
 
-def spatch_run(tree, jobs, scratch, includes=("--no-includes",)):
-    """(seconds, matches) for the semantic patch over the tree; `includes` says which headers
-    spatch reads (by default none, as for the target line)."""
+def spatch_command(tree, jobs, scratch, includes=("--no-includes",)):
+    """spatch with the semantic patch over the tree; `includes` says which headers spatch reads
+    (by default none, as for the target line)."""
     patch = os.path.join(scratch, "devmem-open.cocci")
     with open(patch, "w") as out:
         out.write(SEMANTIC_PATCH)
-    command = ["spatch", "--sp-file", patch, "--dir", tree, "-j", str(jobs), "--very-quiet",
-               *includes]
+    return ["spatch", "--sp-file", patch, "--dir", tree, "-j", str(jobs), "--very-quiet",
+            *includes]
+
+
+def spatch_run(command):
+    """(seconds, matches) of one run of `command` (spatch_command())."""
     start = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, errors="replace")
     elapsed = time.monotonic() - start
@@ -165,6 +170,20 @@ def spatch_run(tree, jobs, scratch, includes=("--no-includes",)):
     matches = sum(1 for text in result.stdout.splitlines()
                   if text.startswith("-") and not text.startswith("---"))
     return elapsed, matches
+
+
+def paired_medians(ours, theirs, runs):
+    """Median seconds of devmem-scan (`ours`) and of spatch (`theirs`), and spatch's matches.
+    The runs alternate, so that both sides see the machine in the same state."""
+    our_times, their_times, matches = [], [], 0
+    for _ in range(runs):
+        elapsed, status = timed(ours)
+        if status not in (0, 1):
+            sys.exit(f"{' '.join(ours)} exited with {status}")
+        our_times.append(elapsed)
+        elapsed, matches = spatch_run(theirs)
+        their_times.append(elapsed)
+    return statistics.median(our_times), statistics.median(their_times), matches
 
 
 def scan_findings(scan, tree):
@@ -228,8 +247,9 @@ def main():
 
         if options.xserver and not options.quick:
             if shutil.which("spatch"):
-                ours = median_time([*scan, options.xserver], runs)
-                theirs, matches = spatch_run(options.xserver, options.jobs, scratch)
+                ours, theirs, matches = paired_medians(
+                    [*scan, options.xserver],
+                    spatch_command(options.xserver, options.jobs, scratch), runs)
                 found = scan_findings(scan, options.xserver)
                 line(f"X server, devmem-scan ({found} findings) vs spatch ({matches} matches of "
                      "open(\"/dev/mem\", ...))", ours, theirs, 1.0)
@@ -237,9 +257,9 @@ def main():
                 # directories devmem-scan infers, as devmem-scan does.
                 directories = sorted({flag[2:] for _, flags in inferred_flags(options.xserver)
                                       for flag in flags if flag.startswith("-I")})
-                with_headers, _ = spatch_run(
+                with_headers, _ = spatch_run(spatch_command(
                     options.xserver, options.jobs, scratch,
-                    ["--all-includes", *[a for d in directories for a in ("-I", d)]])
+                    ["--all-includes", *[a for d in directories for a in ("-I", d)]]))
                 ratio = ours / with_headers if with_headers > 0 else float("inf")
                 print(f"  for reference, spatch --all-includes with the same -I directories: "
                       f"{with_headers:.2f} s ({ratio:.2f}x)")
