@@ -1025,9 +1025,8 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
     // everyone and would keep every unit.
     const auto& search_path = search_path_of(job);
     const auto mark = ++closure_count_;
+    search_path_ids_.push_back(search_path.id);
     std::vector<const FileText*> closure;
-    std::optional<std::vector<std::string>> unresolved(std::in_place);
-    std::unordered_set<std::string_view> unresolved_seen;
     std::vector<const FileText*> pending;
     pending.reserve(search_path.forced_includes.size() + 1);
     for (const auto& file : search_path.forced_includes) {
@@ -1042,21 +1041,10 @@ std::vector<const Prefilter::FileText*> Prefilter::closure_of(const CompileJob& 
         }
         text->visited_by = mark;
         closure.push_back(text);
-        if (text->unpredictable_includes) {
-            unresolved.reset();
-        }
         const auto& resolution = included_headers(
             *text, search_path.id, search_path.quoted_directories, search_path.directories);
         pending.insert(pending.end(), resolution.headers.begin(), resolution.headers.end());
-        if (unresolved) {
-            for (const auto& name : resolution.unresolved) {
-                if (unresolved_seen.insert(name).second) {
-                    unresolved->push_back(name);
-                }
-            }
-        }
     }
-    unresolved_includes_.push_back(std::move(unresolved));
     return closure;
 }
 
@@ -1102,9 +1090,20 @@ std::vector<std::string> Prefilter::files_read() const {
     return files;
 }
 
-const std::optional<std::vector<std::string>>&
-Prefilter::unresolved_includes(std::size_t index) const {
-    return unresolved_includes_[index];
+std::optional<std::vector<std::string>> Prefilter::unresolved_includes(std::size_t index) const {
+    std::vector<std::string> names;
+    std::unordered_set<std::string_view> seen;
+    for (const auto* text : closures_[index]) {
+        if (text->unpredictable_includes) {
+            return std::nullopt;
+        }
+        for (const auto& name : text->resolutions[search_path_ids_[index]]->unresolved) {
+            if (seen.insert(name).second) {
+                names.push_back(name);
+            }
+        }
+    }
+    return names;
 }
 
 bool Prefilter::mentions_marker(std::size_t index) const {

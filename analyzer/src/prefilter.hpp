@@ -47,7 +47,7 @@ public:
     // The include names of job `index`'s file and project headers that name no project file
     // (system headers and missing ones alike), in the order found; nullopt when some include
     // there cannot be told from its name (a macro, `#include_next`, `__has_include`).
-    const std::optional<std::vector<std::string>>& unresolved_includes(std::size_t index) const;
+    std::optional<std::vector<std::string>> unresolved_includes(std::size_t index) const;
 
 private:
     struct FileText;
@@ -122,7 +122,8 @@ private:
     // How many closures were taken: the mark of the files the current one has visited.
     std::size_t closure_count_ = 0;
     std::vector<std::vector<const FileText*>> closures_;
-    std::vector<std::optional<std::vector<std::string>>> unresolved_includes_;
+    // Per job: the number of its search path.
+    std::vector<std::size_t> search_path_ids_;
     // Per job: whether the text of its file and headers keeps it, whatever the wrappers.
     std::vector<bool> kept_by_text_;
 };
