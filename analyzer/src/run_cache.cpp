@@ -48,13 +48,12 @@ std::string run_key(const std::vector<CompileJob>& jobs, const AnalyzerOptions& 
         std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-// The directories a job's headers are looked up in: its own, those of its arguments and the
-// default system ones.
-void add_include_directories(const CompileJob& job, std::set<std::string>& directories) {
-    const auto absolute = [&](const fs::path& path) {
-        return fs::absolute(job.directory / path).lexically_normal().string();
-    };
-    directories.insert(absolute(job.file.parent_path()));
+std::string absolute_directory(const CompileJob& job, const fs::path& path) {
+    return fs::absolute(job.directory / path).lexically_normal().string();
+}
+
+// The directories a job's arguments have its headers looked up in.
+void add_argument_directories(const CompileJob& job, std::set<std::string>& directories) {
     for (std::size_t i = 0; i < job.arguments.size(); ++i) {
         const std::string_view argument = job.arguments[i];
         for (const std::string_view option : {"-I", "-iquote", "-isystem", "-idirafter"}) {
@@ -65,7 +64,7 @@ void add_include_directories(const CompileJob& job, std::set<std::string>& direc
             if (value.empty() && i + 1 < job.arguments.size()) {
                 value = job.arguments[++i];
             }
-            directories.insert(absolute(value));
+            directories.insert(absolute_directory(job, value));
             break;
         }
     }
@@ -80,9 +79,18 @@ RunCache::RunCache(const std::vector<CompileJob>& jobs, const AnalyzerOptions& o
         rule_files_.insert(fs::absolute(rule.file).lexically_normal().string());
     }
     key_ = run_key(jobs, options, rule_files_);
+    // The directories headers are looked up in: each job's own, those of its arguments and the
+    // default system ones. Jobs in a row mostly have the same arguments (all of a directory's
+    // files in directory mode): those are read once (the X server's 804 units each name 67).
     include_directories_ = {"/usr/include", "/usr/local/include"};
+    const CompileJob* previous = nullptr;
     for (const auto& job : jobs) {
-        add_include_directories(job, include_directories_);
+        include_directories_.insert(absolute_directory(job, job.file.parent_path()));
+        if (previous == nullptr || previous->arguments != job.arguments ||
+            previous->directory != job.directory) {
+            add_argument_directories(job, include_directories_);
+        }
+        previous = &job;
     }
     entry_ = directory_ / (key_ + ".run");
 }
