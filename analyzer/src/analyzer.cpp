@@ -99,11 +99,6 @@ std::set<std::string> names_to_follow(const detail::DataFlow& flow,
     return names;
 }
 
-// Functions the parsed units pass a device's path or descriptor (or efi/systab) to without any
-// of them defining the function: the access inside is seen only once the unit defining it is
-// parsed. An argument in the `...` of a prototype does not count: the engine does not follow
-// values through va_arg, and logging functions get device paths that way (the X server's
-// xf86Msg).
 // How many of a call's arguments go to parameters of the callee's declaration: all, unless it
 // is a variadic prototype. (A K&R declaration says nothing, so it counts as all.)
 std::size_t named_parameters(CXCursor call) {
@@ -116,6 +111,11 @@ std::size_t named_parameters(CXCursor call) {
     return static_cast<std::size_t>(std::max(clang_Cursor_getNumArguments(callee), 0));
 }
 
+// Functions the parsed units pass a device's path or descriptor (or efi/systab) to without any
+// of them defining the function: the access inside is seen only once the unit defining it is
+// parsed. An argument in the `...` of a prototype does not count: the engine does not follow
+// values through va_arg, and logging functions get device paths that way (the X server's
+// xf86Msg).
 std::set<std::string> undefined_device_callees(const detail::DataFlow& flow) {
     std::set<std::string> names;
     for (const auto& entry : flow.program().functions()) {

@@ -194,12 +194,12 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
     std::vector<UnitIndex> unit_indexes(jobs.size());
     // A pilot's seed is published once its first parse shows what it lacks, or else when it is
     // done; either way it is ParsedUnit::learned, so the seeds do not depend on when.
-    std::mutex pilots_mutex;
+    std::mutex seeds_mutex;
     std::condition_variable seed_published;
     std::vector<std::optional<StandInNames>> seeds(jobs.size());
     const auto publish = [&](std::size_t i, const StandInNames& learned) {
         {
-            const std::scoped_lock lock(pilots_mutex);
+            const std::scoped_lock lock(seeds_mutex);
             if (seeds[i]) {
                 return;
             }
@@ -213,7 +213,7 @@ void Program::add(const std::vector<CompileJob>& jobs, std::vector<RunNote>& not
         for (auto n = next++; n < order.size(); n = next++) {
             const auto i = order[n];
             if (pilot_of[i] != no_pilot) {
-                std::unique_lock lock(pilots_mutex);
+                std::unique_lock lock(seeds_mutex);
                 seed_published.wait(lock, [&] { return seeds[pilot_of[i]].has_value(); });
                 starts[i].seed = *seeds[pilot_of[i]];
             }
