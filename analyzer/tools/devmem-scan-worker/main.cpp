@@ -1,3 +1,4 @@
+#include "allocator_tuning.hpp"
 #include "parse_worker.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -9,5 +10,6 @@ extern "C" const char* __asan_default_options() {
 #endif
 
 int main(int argc, char** argv) {
+    devmem::scan::detail::tune_allocator_for_parsing();
     return devmem::scan::detail::run_parse_worker(argc, argv);
 }
