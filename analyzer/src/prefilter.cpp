@@ -161,6 +161,22 @@ template <typename Visit> void for_each_word(std::string_view text, Visit&& visi
     }
 }
 
+// Whether `name` is one of the words for_each_word() finds in the text: found where neither
+// neighbour is an identifier character. A name that is not a word itself is never one.
+bool has_word(std::string_view text, std::string_view name) {
+    if (name.empty() || !std::ranges::all_of(name, is_identifier_char)) {
+        return false;
+    }
+    for (auto at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+        const auto end = at + name.size();
+        if ((at == 0 || !is_identifier_char(text[at - 1])) &&
+            (end == text.size() || !is_identifier_char(text[end]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // The triggers that are not single words.
 bool holds_literal_trigger(std::string_view text) {
     return names_a_device(text) ||
@@ -553,7 +569,14 @@ struct Prefilter::FileText {
         mentions_marker = text.find("devmem-scan:") != std::string_view::npos;
     }
 
+    // A few names are looked for in the text itself: indexing every word of it costs more, and a
+    // tree with hits asks most of its files about a carrier or two, once.
     template <typename Names> bool mentions_any(const Names& names) const {
+        constexpr std::size_t few_names = 8;
+        if (!words_ && std::size(names) <= few_names) {
+            return std::ranges::any_of(
+                names, [&](std::string_view name) { return has_word(file.text(), name); });
+        }
         return std::ranges::any_of(names,
                                    [&](std::string_view name) { return words().contains(name); });
     }
@@ -610,7 +633,7 @@ struct Prefilter::FileText {
     mutable std::size_t visited_by = 0;
     // Every identifier-like word of the text, once: the wrappers of each select() round are looked
     // up here instead of in the whole text again. Made on the first lookup, as a tree without
-    // triggers never looks a name up; lookups come from the Prefilter's one thread.
+    // triggers never looks a name up; a text is asked on one thread at a time.
     const WordSet& words() const {
         if (!words_) {
             words_.emplace();
@@ -803,20 +826,16 @@ void Prefilter::find_units_kept_by_text() {
                 unlaid.insert(header);
             }
         }
-        index_words(unlaid);
         std::set<const FileText*> carrying_definitions;
         for (bool grew = true; grew;) {
             carrying_definitions = find_carriers(layouts, carriers);
-            grew = false;
-            for (auto it = unlaid.begin(); it != unlaid.end();) {
-                if ((*it)->mentions_any(carriers)) {
-                    layouts.emplace(*it, lay_out((*it)->file.text()));
-                    it = unlaid.erase(it);
-                    grew = true;
-                } else {
-                    ++it;
-                }
+            const auto mentioned = texts_where(
+                unlaid, [&](const FileText& header) { return header.mentions_any(carriers); });
+            for (const auto* header : mentioned) {
+                layouts.emplace(header, lay_out(header->file.text()));
+                unlaid.erase(header);
             }
+            grew = !mentioned.empty();
         }
         const auto carries = [&](std::string_view text) {
             return holds_trigger(text) || mentions(text, carriers);
@@ -832,12 +851,14 @@ void Prefilter::find_units_kept_by_text() {
             }
         }
     }
+    std::set<const FileText*> mentioning_carriers;
     if (!carriers.empty()) {
         std::set<const FileText*> own_files;
         for (const auto& closure : closures_) {
             own_files.insert(closure.front());
         }
-        index_words(own_files);
+        mentioning_carriers =
+            texts_where(own_files, [&](const FileText& own) { return own.mentions_any(carriers); });
     }
     kept_by_text_.resize(closures_.size());
     std::set<const FileText*> covered;
@@ -845,7 +866,7 @@ void Prefilter::find_units_kept_by_text() {
         const auto& closure = closures_[i];
         const auto* own = closure.front();
         kept_by_text_[i] =
-            own->has_trigger || own->calls_ports || own->mentions_any(carriers) ||
+            own->has_trigger || own->calls_ports || mentioning_carriers.contains(own) ||
             std::any_of(std::next(closure.begin()), closure.end(),
                         [&](const FileText* header) { return keeping_includers.contains(header); });
         if (kept_by_text_[i]) {
@@ -871,9 +892,21 @@ std::string Prefilter::source_path(const CompileJob& job) {
                                               : (job.directory / job.file).native());
 }
 
-void Prefilter::index_words(const std::set<const FileText*>& texts) const {
+std::set<const Prefilter::FileText*>
+Prefilter::texts_where(const std::set<const FileText*>& texts,
+                       const std::function<bool(const FileText&)>& holds) const {
     const std::vector<const FileText*> all(texts.begin(), texts.end());
-    for_each_index(all.size(), threads_, [&](std::size_t i) { all[i]->words(); });
+    // Not vector<bool>: each thread writes its own elements, which bits of one word are not.
+    std::vector<char> answers(all.size(), 0);
+    for_each_index(all.size(), threads_,
+                   [&](std::size_t i) { answers[i] = holds(*all[i]) ? 1 : 0; });
+    std::set<const FileText*> found;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (answers[i] != 0) {
+            found.insert(all[i]);
+        }
+    }
+    return found;
 }
 
 // Reading the jobs' own files is most of the prefilter's time on a large tree and each file is
@@ -1112,20 +1145,23 @@ bool Prefilter::mentions_marker(std::size_t index) const {
 
 std::vector<std::size_t> Prefilter::select(const std::set<std::string>& mentioned,
                                            const std::set<std::string>& defined) const {
-    std::unordered_map<const FileText*, bool> answers;
-    const auto matters = [&](const FileText* text) {
-        if (mentioned.empty() && defined.empty()) {
-            return false;
+    std::set<const FileText*> matter;
+    if (!mentioned.empty() || !defined.empty()) {
+        std::set<const FileText*> asked;
+        for (std::size_t i = 0; i < closures_.size(); ++i) {
+            if (!kept_by_text_[i]) {
+                asked.insert(closures_[i].begin(), closures_[i].end());
+            }
         }
-        auto [it, inserted] = answers.try_emplace(text, false);
-        if (inserted) {
-            it->second = text->mentions_any(mentioned) || text->defines_any(defined);
-        }
-        return it->second;
-    };
+        matter = texts_where(asked, [&](const FileText& text) {
+            return text.mentions_any(mentioned) || text.defines_any(defined);
+        });
+    }
     std::vector<std::size_t> selected;
     for (std::size_t i = 0; i < closures_.size(); ++i) {
-        if (kept_by_text_[i] || std::ranges::any_of(closures_[i], matters)) {
+        if (kept_by_text_[i] || std::ranges::any_of(closures_[i], [&](const FileText* text) {
+                return matter.contains(text);
+            })) {
             selected.push_back(i);
         }
     }

@@ -153,6 +153,26 @@ TEST_CASE("a unit mentioning a learned wrapper is kept once the wrapper is known
     CHECK(selected(d, jobs, {"read_bios"}) == std::vector<std::string>{"caller.c"});
 }
 
+TEST_CASE("a learned name counts as a whole word only, whether few or many names are asked") {
+    TemporaryDirectory d;
+    const auto jobs = jobs_from_paths({
+        d.write("first.c", "read_bios(0xF0000, 16);\n"),
+        d.write("last.c", "int f(void) { return 0; } /* calls */ read_bios"),
+        d.write("prefixed.c", "int my_read_bios;\n"),
+        d.write("suffixed.c", "int read_bios2;\n"),
+        d.write("numbered.c", "int x = 9read_bios;\n"),
+        d.write("repeated.c", "int read_bios_x; int f(void) { return read_bios(0, 1); }\n"),
+    });
+    const std::vector<std::string> whole_words{"first.c", "last.c", "repeated.c"};
+    CHECK(selected(d, jobs, {"read_bios"}) == whole_words);
+    // More names than are looked for one by one: each file's words are indexed instead.
+    std::set<std::string> many{"read_bios"};
+    for (int i = 0; i < 12; ++i) {
+        many.insert("unused_name_" + std::to_string(i));
+    }
+    CHECK(selected(d, jobs, many) == whole_words);
+}
+
 TEST_CASE(
     "a tree large enough to be read on several threads keeps the same units for any thread count") {
     TemporaryDirectory d;
