@@ -71,6 +71,8 @@ void apply_baseline(Report& report, const fs::path& file) {
     for (std::size_t i = 0; i < report.findings.size(); ++i) {
         if (const auto it = unmatched.find(fingerprints[i]); it != unmatched.end()) {
             unmatched.erase(it);
+            report.suppressed.push_back({std::move(report.findings[i]), false,
+                                         "accepted in the baseline " + file.string()});
         } else {
             kept.push_back(std::move(report.findings[i]));
         }

@@ -52,6 +52,7 @@ struct Options {
     bool test_rules = false;
     std::vector<std::string> runtime_logs;
     bool no_progress = false;
+    bool report_suppressed = false;
     std::string cache_dir;
     std::string cache_max_size = "1G";
     // Signed, so that a negative limit is refused rather than wrapped around.
@@ -89,6 +90,9 @@ po::options_description describe(Options& options) {
         "do not report the findings recorded in FILE; report its stale entries");
     add("write-baseline", po::value(&options.write_baseline)->value_name("FILE"),
         "record the findings in FILE as accepted, then exit 0");
+    add("report-suppressed", po::bool_switch(&options.report_suppressed),
+        "also write the findings that inline comments, overrides or the baseline silence, as "
+        "SARIF results marked suppressed (--format sarif)");
     add("root", po::value(&options.root)->value_name("DIR"),
         "scan root: base of reported paths and fingerprints (default: the current directory)");
     add("fix", po::bool_switch(&options.fix),
@@ -392,6 +396,10 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
             << "' (expected text, json, sarif, gitlab, markdown or html)\n";
         return exit_usage;
     }
+    if (options.report_suppressed && *format != OutputFormat::sarif) {
+        err << "devmem-scan: error: --report-suppressed needs --format sarif\n";
+        return exit_usage;
+    }
     if (!options.runtime_logs.empty() && *format != OutputFormat::markdown &&
         *format != OutputFormat::html && *format != OutputFormat::json) {
         err << "devmem-scan: error: --runtime-log needs --format markdown, html or json\n";
@@ -427,6 +435,9 @@ int run_devmem_scan(int argc, const char* const* argv, std::ostream& out, std::o
         }
         if (!options.baseline.empty()) {
             apply_baseline(report, options.baseline);
+        }
+        if (!options.report_suppressed) {
+            report.suppressed.clear();
         }
         if (wants_fixes(options)) {
             write_fixes(options, report, out, err);

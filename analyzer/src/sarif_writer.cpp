@@ -224,6 +224,23 @@ void write_sarif(std::ostream& out, const Report& report) {
     for (std::size_t i = 0; i < report.findings.size(); ++i) {
         results.push_back(result_json(report.findings[i], fingerprints[i], report.root));
     }
+    std::vector<Finding> suppressed;
+    suppressed.reserve(report.suppressed.size());
+    for (const auto& entry : report.suppressed) {
+        suppressed.push_back(entry.finding);
+    }
+    const auto suppressed_fingerprints = fingerprint_findings(suppressed, report.root);
+    for (std::size_t i = 0; i < suppressed.size(); ++i) {
+        const auto& entry = report.suppressed[i];
+        auto result = result_json(suppressed[i], suppressed_fingerprints[i], report.root);
+        json suppression = {{"kind", entry.in_source ? "inSource" : "external"},
+                            {"status", "accepted"}};
+        if (!entry.justification.empty()) {
+            suppression["justification"] = entry.justification;
+        }
+        result["suppressions"] = json::array({std::move(suppression)});
+        results.push_back(std::move(result));
+    }
     json run = {{"tool",
                  {{"driver",
                    {{"name", "devmem-scan"},

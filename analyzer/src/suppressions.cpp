@@ -23,6 +23,7 @@ namespace {
 struct InlineSuppression {
     SourceLocation location;
     std::vector<std::string> rules; // "*" for every rule
+    std::string reason;
     bool used = false;
 
     bool covers(const std::string& rule) const {
@@ -65,7 +66,8 @@ bool may_hold_suppressions(const std::string& file) {
 // Only in a comment: a string literal that happens to contain the marker does not count.
 std::vector<InlineSuppression> find_inline_suppressions(const std::string& file,
                                                         const std::vector<std::string>& lines) {
-    static const std::regex marker(R"((//|/\*).*?devmem-scan:\s*ignore\[([^\]]*)\])");
+    static const std::regex marker(
+        R"((//|/\*).*?devmem-scan:\s*ignore\[([^\]]*)\]\s*(.*?)\s*(\*/.*)?$)");
     std::vector<InlineSuppression> found;
     for (std::size_t index = 0; index < lines.size(); ++index) {
         std::smatch match;
@@ -78,7 +80,8 @@ std::vector<InlineSuppression> find_inline_suppressions(const std::string& file,
         }
         found.push_back(
             {{file, static_cast<unsigned>(index + 1), static_cast<unsigned>(match.position(0) + 1)},
-             split_rules(match[2].str())});
+             split_rules(match[2].str()),
+             match[3].str()});
     }
     return found;
 }
@@ -142,6 +145,7 @@ void apply_inline_suppressions(Report& report, const std::vector<std::string>& s
             for (auto& suppression : it->second) {
                 if (suppression.covers(finding.rule)) {
                     suppression.used = true;
+                    report.suppressed.push_back({finding, true, suppression.reason});
                     return true;
                 }
             }
@@ -208,6 +212,7 @@ void apply_overrides(Report& report, const std::vector<OverrideEntry>& overrides
         for (std::size_t i = 0; i < overrides.size(); ++i) {
             if (override_matches(overrides[i], finding, relative)) {
                 used[i] = true;
+                report.suppressed.push_back({finding, false, overrides[i].justification});
                 return true;
             }
         }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 
 using namespace devmem::scan;
 
@@ -139,4 +140,66 @@ TEST_CASE("a malformed baseline is a configuration error") {
     const auto run = scan(rules_and({"--baseline", baseline.string(), source.string()}));
     CHECK(run.status == exit_usage);
     CHECK_THAT(run.err, Catch::Contains("not a devmem-scan baseline"));
+}
+
+TEST_CASE(
+    "with --report-suppressed, what is silenced is written as SARIF results marked suppressed") {
+    TemporaryDirectory directory;
+    const auto root = directory.path().string();
+    const auto inline_and_override = directory.write(
+        "a.c", "#include <fcntl.h>\n#include <sys/mman.h>\n"
+               "void *probe(void) {\n"
+               "    int fd = open(\"/dev/mem\", O_RDONLY); /* devmem-scan: ignore[DM001] the "
+               "probe's own check */\n"
+               "    return mmap(0, 0x10000, PROT_READ, MAP_SHARED, fd, 0xF0000);\n}\n");
+    directory.write("debian/devmem-scan.overrides",
+                    "DM002 a.c:probe # reads the SMBIOS entry point, served by the shim\n");
+    const auto baselined = directory.write(
+        "b.c", "#include <fcntl.h>\nint port(void) { return open(\"/dev/port\", O_RDONLY); }\n");
+    const auto baseline = (directory.path() / "baseline.json").string();
+    REQUIRE(scan(rules_and({"--root", root, "--write-baseline", baseline, baselined.string()}))
+                .status == exit_clean);
+    const std::vector<std::string> arguments{"--root",
+                                             root,
+                                             "--baseline",
+                                             baseline,
+                                             "--format",
+                                             "sarif",
+                                             inline_and_override.string(),
+                                             baselined.string()};
+
+    auto with_flag = arguments;
+    with_flag.push_back("--report-suppressed");
+    const auto run = scan(rules_and(with_flag));
+    CHECK(run.status == exit_clean);
+    std::map<std::string, nlohmann::json> suppression_by_rule;
+    const auto log = nlohmann::json::parse(run.out);
+    for (const auto& result : log.at("runs")[0].at("results")) {
+        REQUIRE(result.at("suppressions").size() == 1);
+        CHECK(result.at("partialFingerprints").contains("devmemScan/v1"));
+        suppression_by_rule[result.at("ruleId")] = result.at("suppressions")[0];
+    }
+    REQUIRE(suppression_by_rule.size() == 3);
+    CHECK(suppression_by_rule["DM001"] ==
+          nlohmann::json{{"kind", "inSource"},
+                         {"status", "accepted"},
+                         {"justification", "the probe's own check"}});
+    CHECK(suppression_by_rule["DM002"] ==
+          nlohmann::json{{"kind", "external"},
+                         {"status", "accepted"},
+                         {"justification", "reads the SMBIOS entry point, served by the shim"}});
+    CHECK(suppression_by_rule["DM004"].at("kind") == "external");
+    CHECK_THAT(suppression_by_rule["DM004"].at("justification").get<std::string>(),
+               Catch::Contains("baseline"));
+
+    SECTION("without the flag, the silenced findings are not in the log") {
+        const auto plain = scan(rules_and(arguments));
+        CHECK(plain.status == exit_clean);
+        CHECK(nlohmann::json::parse(plain.out).at("runs")[0].at("results").empty());
+    }
+    SECTION("another format is a usage error") {
+        const auto text = scan(rules_and({"--report-suppressed", baselined.string()}));
+        CHECK(text.status == exit_usage);
+        CHECK_THAT(text.err, Catch::Contains("--report-suppressed needs --format sarif"));
+    }
 }

@@ -3,7 +3,8 @@
 and checks the properties the analyzer promises on every result (the schema alone accepts an
 empty log) and what GitHub code scanning and GitLab read: rule help and security severity,
 SRCROOT-relative URIs, line-independent fingerprints, traces as related locations and code
-flows, and the invocation's execution status.
+flows, and the invocation's execution status. Then the same with every finding accepted in a
+baseline and written with --report-suppressed: the results marked suppressed.
 
 usage: check_sarif.py SCHEMA MIN_RESULTS DEVMEM_SCAN PATH...
 """
@@ -107,14 +108,24 @@ def main(schema_path, sarif_path, min_results=1):
     return 0
 
 
-def scan_to_sarif(devmem_scan, paths, sarif_path):
-    """devmem-scan exits 1 when it reports warnings, which a corpus of consumers must give. The
-    first path is the scan root, so that every URI is relative to SRCROOT."""
+def scan_to_sarif(devmem_scan, paths, sarif_path, options=(), status=1):
+    """devmem-scan exits 1 when it reports warnings, which a corpus of consumers must give, and 0
+    when a baseline accepts them all. The first path is the scan root, so that every URI is
+    relative to SRCROOT."""
     run = subprocess.run([devmem_scan, "--format", "sarif", "-o", sarif_path, "--root", paths[0],
-                          *paths],
+                          *options, *paths],
                          capture_output=True, text=True, check=False)
-    if run.returncode != 1:
-        sys.exit(f"devmem-scan exited {run.returncode}, expected 1 (findings): {run.stderr}")
+    if run.returncode != status:
+        sys.exit(f"devmem-scan exited {run.returncode}, expected {status}: {run.stderr}")
+
+
+def unsuppressed(sarif_path):
+    """The results of a log that lack an accepted external suppression, as the baseline gives."""
+    with open(sarif_path, encoding="utf-8") as f:
+        results = json.load(f)["runs"][0].get("results", [])
+    return [index for index, result in enumerate(results)
+            if [(s.get("kind"), s.get("status")) for s in result.get("suppressions", [])]
+            != [("external", "accepted")]]
 
 
 if __name__ == "__main__":
@@ -124,4 +135,17 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as scratch:
         sarif = f"{scratch}/scan.sarif"
         scan_to_sarif(scanner, scan_paths, sarif)
-        sys.exit(main(schema_arg, sarif, int(min_results_arg)))
+        status = main(schema_arg, sarif, int(min_results_arg))
+        # The same findings accepted in a baseline, written with --report-suppressed: every
+        # result is still there, valid, and marked suppressed.
+        baseline = f"{scratch}/baseline.json"
+        subprocess.run([scanner, "--write-baseline", baseline, "--root", scan_paths[0],
+                        *scan_paths], capture_output=True, check=True)
+        suppressed = f"{scratch}/suppressed.sarif"
+        scan_to_sarif(scanner, scan_paths, suppressed,
+                      ("--baseline", baseline, "--report-suppressed"), status=0)
+        status = status or main(schema_arg, suppressed, int(min_results_arg))
+        if missing := unsuppressed(suppressed):
+            print(f"{suppressed}: results {missing[:10]} are not marked suppressed")
+            status = 1
+        sys.exit(status)

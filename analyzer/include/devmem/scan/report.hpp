@@ -26,8 +26,18 @@ struct RunNote {
     NoteKind kind = NoteKind::incomplete_analysis;
 };
 
+// A finding that a suppression silenced: reported only with --report-suppressed, as a SARIF
+// result with `suppressions`, so that code scanning can show it as dismissed.
+struct SuppressedFinding {
+    Finding finding;
+    // An inline comment; otherwise an entry of the overrides file or of the baseline.
+    bool in_source = false;
+    std::string justification;
+};
+
 struct Report {
     std::vector<Finding> findings;
+    std::vector<SuppressedFinding> suppressed;
     std::vector<RunNote> notes;
     // SARIF's SRCROOT and the base of the paths in fingerprints and GitLab reports; empty: paths
     // are written as the analyzer found them.
