@@ -63,11 +63,22 @@ bool may_hold_suppressions(const std::string& file) {
     return text && text->find("devmem-scan:") != std::string::npos;
 }
 
+// What follows `ignore[...]` in its comment, without the spaces around it.
+std::string reason_after(std::string rest) {
+    if (const auto end = rest.find("*/"); end != std::string::npos) {
+        rest.erase(end);
+    }
+    const auto first = rest.find_first_not_of(" \t\r");
+    if (first == std::string::npos) {
+        return {};
+    }
+    return rest.substr(first, rest.find_last_not_of(" \t\r") + 1 - first);
+}
+
 // Only in a comment: a string literal that happens to contain the marker does not count.
 std::vector<InlineSuppression> find_inline_suppressions(const std::string& file,
                                                         const std::vector<std::string>& lines) {
-    static const std::regex marker(
-        R"((//|/\*).*?devmem-scan:\s*ignore\[([^\]]*)\]\s*(.*?)\s*(\*/.*)?$)");
+    static const std::regex marker(R"((//|/\*).*?devmem-scan:\s*ignore\[([^\]]*)\])");
     std::vector<InlineSuppression> found;
     for (std::size_t index = 0; index < lines.size(); ++index) {
         std::smatch match;
@@ -81,7 +92,7 @@ std::vector<InlineSuppression> find_inline_suppressions(const std::string& file,
         found.push_back(
             {{file, static_cast<unsigned>(index + 1), static_cast<unsigned>(match.position(0) + 1)},
              split_rules(match[2].str()),
-             match[3].str()});
+             reason_after(match.suffix().str())});
     }
     return found;
 }
