@@ -8,11 +8,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fnmatch.h>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
+#include <string_view>
 
 namespace devmem::scan {
 
@@ -75,24 +78,57 @@ std::string reason_after(std::string rest) {
     return rest.substr(first, rest.find_last_not_of(" \t\r") + 1 - first);
 }
 
+struct Marker {
+    std::size_t comment = 0; // where the comment holding it opens
+    std::string rules;       // between the brackets of ignore[...]
+    std::string rest;        // the line after the closing bracket
+};
+
+// `devmem-scan: ignore[RULES]` in a comment: after the line's first `//` or `/*`, the first
+// marker followed, past any spaces, by `ignore[` and a closing `]`. Searched for, not matched
+// with std::regex, whose recursive backtracking in libstdc++ a long line could exhaust.
+std::optional<Marker> find_marker(const std::string& line) {
+    const auto comment = std::min(line.find("//"), line.find("/*"));
+    if (comment == std::string::npos) {
+        return std::nullopt;
+    }
+    constexpr std::string_view marker = "devmem-scan:";
+    constexpr std::string_view ignore = "ignore[";
+    for (auto at = line.find(marker, comment + 2); at != std::string::npos;
+         at = line.find(marker, at + 1)) {
+        auto open = at + marker.size();
+        while (open < line.size() && std::isspace(static_cast<unsigned char>(line[open])) != 0) {
+            ++open;
+        }
+        if (line.compare(open, ignore.size(), ignore) != 0) {
+            continue;
+        }
+        open += ignore.size();
+        const auto close = line.find(']', open);
+        if (close == std::string::npos) {
+            continue;
+        }
+        return Marker{comment, line.substr(open, close - open), line.substr(close + 1)};
+    }
+    return std::nullopt;
+}
+
 // Only in a comment: a string literal that happens to contain the marker does not count.
 std::vector<InlineSuppression> find_inline_suppressions(const std::string& file,
                                                         const std::vector<std::string>& lines) {
-    static const std::regex marker(R"((//|/\*).*?devmem-scan:\s*ignore\[([^\]]*)\])");
     std::vector<InlineSuppression> found;
     for (std::size_t index = 0; index < lines.size(); ++index) {
-        std::smatch match;
-        if (!std::regex_search(lines[index], match, marker)) {
+        const auto marker = find_marker(lines[index]);
+        if (!marker) {
             continue;
         }
-        const auto before = lines[index].substr(0, static_cast<std::size_t>(match.position(0)));
-        if (std::ranges::count(before, '"') % 2 != 0) {
+        if (std::ranges::count(lines[index].substr(0, marker->comment), '"') % 2 != 0) {
             continue;
         }
         found.push_back(
-            {{file, static_cast<unsigned>(index + 1), static_cast<unsigned>(match.position(0) + 1)},
-             split_rules(match[2].str()),
-             reason_after(match.suffix().str())});
+            {{file, static_cast<unsigned>(index + 1), static_cast<unsigned>(marker->comment + 1)},
+             split_rules(marker->rules),
+             reason_after(marker->rest)});
     }
     return found;
 }

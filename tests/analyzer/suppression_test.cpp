@@ -42,6 +42,17 @@ TEST_CASE("an inline comment on the line or the line before silences the named r
     CHECK_THAT(run.out, !Catch::Contains("[DM001]") && !Catch::Contains("[DM002]"));
 }
 
+TEST_CASE("a marker after a very long comment is found, not a crash") {
+    // std::regex's recursive backtracking over the 200,000 characters overflowed the stack.
+    TemporaryDirectory directory;
+    const auto source = directory.write(
+        "a.c", "#include <fcntl.h>\nint f(void) { return open(\"/dev/mem\", O_RDONLY); } // " +
+                   std::string(200000, 'a') + " devmem-scan: ignore[DM001] a long comment\n");
+    const auto run = scan(rules_and({source.string()}));
+    CHECK(run.status == exit_clean);
+    CHECK_THAT(run.out, !Catch::Contains("[DM001]"));
+}
+
 TEST_CASE("an inline comment for another rule silences nothing and is reported unused") {
     TemporaryDirectory directory;
     const auto source = directory.write(
