@@ -13,7 +13,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string_view>
 
@@ -212,13 +211,61 @@ void apply_inline_suppressions(Report& report, const std::vector<std::string>& s
     }
 }
 
+struct OverrideLine {
+    std::string rule;
+    std::string path;
+    std::string justification;
+};
+
+bool is_space(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// `RULE PATH[:LINE|:FUNCTION] [# justification]`, split by hand rather than with std::regex,
+// whose recursive backtracking in libstdc++ a long justification exhausted the stack with.
+std::optional<OverrideLine> split_override(std::string_view line) {
+    const auto skip_spaces = [&](std::size_t at) {
+        while (at < line.size() && is_space(line[at])) {
+            ++at;
+        }
+        return at;
+    };
+    const auto rule_start = skip_spaces(0);
+    auto at = rule_start;
+    while (at < line.size() && !is_space(line[at])) {
+        ++at;
+    }
+    const auto rule_end = at;
+    at = skip_spaces(at);
+    const auto path_start = at;
+    while (at < line.size() && !is_space(line[at]) && line[at] != '#') {
+        ++at;
+    }
+    const auto path_end = at;
+    if (rule_end == rule_start || rule_end == path_start || path_end == path_start) {
+        return std::nullopt;
+    }
+    at = skip_spaces(at);
+    std::string_view justification;
+    if (at < line.size()) {
+        if (line[at] != '#') {
+            return std::nullopt;
+        }
+        justification = line.substr(skip_spaces(at + 1));
+        while (!justification.empty() && is_space(justification.back())) {
+            justification.remove_suffix(1);
+        }
+    }
+    return OverrideLine{std::string(line.substr(rule_start, rule_end - rule_start)),
+                        std::string(line.substr(path_start, path_end - path_start)),
+                        std::string(justification)};
+}
+
 std::vector<OverrideEntry> load_overrides(const fs::path& file) {
     std::ifstream in(file);
     if (!in) {
         throw ConfigError(fmt::format("{}: cannot read the overrides file", file.string()));
     }
-    // RULE  PATH[:LINE|:FUNCTION]  # justification
-    static const std::regex entry_syntax(R"(^\s*(\S+)\s+([^\s#]+)\s*(#\s*(.*?))?\s*$)");
     std::vector<OverrideEntry> entries;
     unsigned number = 0;
     for (std::string line; std::getline(in, line);) {
@@ -228,13 +275,13 @@ std::vector<OverrideEntry> load_overrides(const fs::path& file) {
             continue;
         }
         const auto where = fmt::format("{}:{}", file.string(), number);
-        std::smatch match;
-        if (!std::regex_match(line, match, entry_syntax)) {
+        const auto parts = split_override(line);
+        if (!parts) {
             throw ConfigError(
                 fmt::format("{}: expected 'RULE path[:line|:function] # justification'", where));
         }
         OverrideEntry entry{
-            match[1].str(), match[2].str(), "", match[4].str(), {file.string(), number, 1}};
+            parts->rule, parts->path, "", parts->justification, {file.string(), number, 1}};
         if (entry.rule != "*" && find_rule(entry.rule) == nullptr) {
             throw ConfigError(fmt::format("{}: unknown rule '{}'", where, entry.rule));
         }

@@ -96,6 +96,21 @@ TEST_CASE("the overrides file silences by path glob, line or function, with a ju
                                         ":4:1: note: unused override: DM004 src/*.c matches"));
 }
 
+TEST_CASE("an override with a very long justification silences, not a crash") {
+    TemporaryDirectory directory;
+    const auto source = directory.write("a.c", mapping_program("", "", "0xF0000"));
+    std::string justification;
+    for (int i = 0; i < 50000; ++i) {
+        justification += "why ";
+    }
+    const auto overrides =
+        directory.write("overrides", "DM001 a.c # " + justification + "\nDM002 a.c # map\n");
+    const auto run = scan(rules_and(
+        {"--root", directory.path().string(), "--overrides", overrides.string(), source.string()}));
+    CHECK(run.status == exit_clean);
+    CHECK_THAT(run.out, !Catch::Contains("[DM001]") && !Catch::Contains("unused override"));
+}
+
 TEST_CASE("an override without a justification is an error naming file:line") {
     TemporaryDirectory directory;
     const auto source = directory.write("a.c", mapping_program("", "", "0xF0000"));
