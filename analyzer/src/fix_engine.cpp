@@ -1,5 +1,7 @@
 #include "fix_engine.hpp"
 
+#include "blank_text.hpp"
+
 #include "content_hash.hpp"
 #include "devmem/scan/fixes.hpp"
 #include "libclang_support.hpp"
@@ -110,17 +112,6 @@ std::size_t skip_blank(std::string_view text, std::size_t i) {
     return i;
 }
 
-std::string_view trimmed(std::string_view text, std::size_t begin, std::size_t end) {
-    auto part = text.substr(begin, end - begin);
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front())) != 0) {
-        part.remove_prefix(1);
-    }
-    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back())) != 0) {
-        part.remove_suffix(1);
-    }
-    return part;
-}
-
 std::optional<CallText> lex_call(std::string_view text, std::size_t begin) {
     CallText call;
     call.begin = begin;
@@ -151,16 +142,16 @@ std::optional<CallText> lex_call(std::string_view text, std::size_t begin) {
             ++depth;
         } else if (c == ')' || c == ']' || c == '}') {
             if (--depth == 0) {
-                const auto last = trimmed(text, argument_begin, i);
+                const auto last = trimmed(text.substr(argument_begin, i - argument_begin));
                 if (!last.empty() || !call.argument_texts.empty()) {
                     call.argument_texts.push_back(last);
                 }
-                call.arguments = trimmed(text, open, i);
+                call.arguments = trimmed(text.substr(open, i - open));
                 call.end = i + 1;
                 return call;
             }
         } else if (c == ',' && depth == 1) {
-            call.argument_texts.push_back(trimmed(text, argument_begin, i));
+            call.argument_texts.push_back(trimmed(text.substr(argument_begin, i - argument_begin)));
             argument_begin = i + 1;
         }
         ++i;
@@ -198,9 +189,9 @@ std::optional<std::size_t> include_position(std::string_view text, std::size_t o
     for (std::size_t line = 0; line < text.size();) {
         const auto newline = text.find('\n', line);
         const auto next = newline == std::string_view::npos ? text.size() : newline + 1;
-        auto directive = trimmed(text, line, next);
+        auto directive = trimmed(text.substr(line, next - line));
         if (directive.starts_with('#')) {
-            directive = trimmed(directive, 1, directive.size());
+            directive = trimmed(directive.substr(1));
             const auto word = directive.substr(0, directive.find_first_of(" \t<\""));
             if (word == "include" && directive.find(header) != std::string_view::npos) {
                 already = true;

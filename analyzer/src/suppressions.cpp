@@ -1,5 +1,6 @@
 #include "devmem/scan/suppressions.hpp"
 
+#include "blank_text.hpp"
 #include "content_hash.hpp"
 #include "devmem/scan/fingerprint.hpp"
 #include "devmem/scan/lint_config.hpp"
@@ -8,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <fnmatch.h>
 #include <fstream>
 #include <map>
@@ -65,16 +65,9 @@ bool may_hold_suppressions(const std::string& file) {
     return text && text->find("devmem-scan:") != std::string::npos;
 }
 
-// What follows `ignore[...]` in its comment, without the spaces around it.
-std::string reason_after(std::string rest) {
-    if (const auto end = rest.find("*/"); end != std::string::npos) {
-        rest.erase(end);
-    }
-    const auto first = rest.find_first_not_of(" \t\r");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return rest.substr(first, rest.find_last_not_of(" \t\r") + 1 - first);
+// What follows `ignore[...]` in its comment, without the blanks around it.
+std::string reason_after(std::string_view rest) {
+    return std::string(detail::trimmed(rest.substr(0, rest.find("*/"))));
 }
 
 struct Marker {
@@ -96,7 +89,7 @@ std::optional<Marker> find_marker(const std::string& line) {
     for (auto at = line.find(marker, comment + 2); at != std::string::npos;
          at = line.find(marker, at + 1)) {
         auto open = at + marker.size();
-        while (open < line.size() && std::isspace(static_cast<unsigned char>(line[open])) != 0) {
+        while (open < line.size() && detail::is_space(line[open])) {
             ++open;
         }
         if (line.compare(open, ignore.size(), ignore) != 0) {
@@ -217,13 +210,10 @@ struct OverrideLine {
     std::string justification;
 };
 
-bool is_space(char c) {
-    return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
 // `RULE PATH[:LINE|:FUNCTION] [# justification]`, split by hand rather than with std::regex,
 // whose recursive backtracking in libstdc++ a long justification exhausted the stack with.
 std::optional<OverrideLine> split_override(std::string_view line) {
+    using detail::is_space;
     const auto skip_spaces = [&](std::size_t at) {
         while (at < line.size() && is_space(line[at])) {
             ++at;
@@ -251,10 +241,7 @@ std::optional<OverrideLine> split_override(std::string_view line) {
         if (line[at] != '#') {
             return std::nullopt;
         }
-        justification = line.substr(skip_spaces(at + 1));
-        while (!justification.empty() && is_space(justification.back())) {
-            justification.remove_suffix(1);
-        }
+        justification = detail::trimmed(line.substr(at + 1));
     }
     return OverrideLine{std::string(line.substr(rule_start, rule_end - rule_start)),
                         std::string(line.substr(path_start, path_end - path_start)),
