@@ -1,6 +1,9 @@
 #include "image_state.hpp"
 
+#include "next.hpp"
+
 #include <atomic>
+#include <errno.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,10 +18,16 @@ constexpr long unbuilt = 0;
 constexpr long built = 1;
 constexpr long failed = 2;
 
+constexpr ServedFile no_file{-1, 0, 0, 0};
+
 constinit std::atomic<long> state{unbuilt};
+// The process whose descriptors are known to be the image's. fork() copies the descriptor table
+// before the memory, while the parent's other threads run on: a child can find the image built
+// and published under numbers that, in its own table, name the file the build was reading.
+constinit std::atomic<pid_t> built_in{0};
 constinit std::atomic<dev_t> image_dev{0};
 constinit std::atomic<ino_t> image_ino{0};
-constinit ServedImage image{{-1, 0}, 0, 0, {-1, 0}, {-1, 0}};
+constinit ServedImage image{no_file, no_file, no_file};
 constinit devmem_status build_status = DEVMEM_OK;
 
 devmem_status load_source(const Settings& settings, devmem_source* source) {
@@ -28,12 +37,20 @@ devmem_status load_source(const Settings& settings, devmem_source* source) {
                                            source);
 }
 
-// Each memfd goes into image the moment it exists: a child forked in the middle of the build
-// finds there every descriptor it inherited from it, and closes them (wait_for_builder).
+// Each memfd goes into image as soon as its identity is known: a child forked in the middle of
+// the build finds there the descriptors it inherited from it, and closes them (release_files).
 template <typename Fill>
 devmem_status create_file(ServedFile& file, const char* name, uint64_t size, Fill fill) {
-    file = {devmem_create_memfd(name), size};
-    return file.fd < 0 ? DEVMEM_ERR_IO : fill(file.fd);
+    int fd = devmem_create_memfd(name);
+    struct stat st;
+    if (fd < 0)
+        return DEVMEM_ERR_IO;
+    if (DEVMEM_NEXT(fstat)(fd, &st) != 0) {
+        close(fd);
+        return DEVMEM_ERR_IO;
+    }
+    file = {fd, size, st.st_dev, st.st_ino};
+    return fill(fd);
 }
 
 devmem_status create_sysfs_files(const devmem_source& source, const devmem_layout& layout) {
@@ -48,12 +65,20 @@ devmem_status create_sysfs_files(const devmem_source& source, const devmem_layou
     });
 }
 
-void close_all() {
+// Closes those of the image's descriptors this process really holds, and forgets them all: a
+// number that names another file belongs to someone else.
+void release_files() {
     for (ServedFile* file : {&image.memory, &image.entry_point, &image.table}) {
-        if (file->fd >= 0)
+        if (file->fd >= 0 && holds(file->fd, *file))
             close(file->fd);
-        *file = {-1, 0};
+        *file = no_file;
     }
+}
+
+bool holds_image(const Settings& settings) {
+    return holds(image.memory.fd, image.memory) &&
+           (!settings.fixture() ||
+            (holds(image.entry_point.fd, image.entry_point) && holds(image.table.fd, image.table)));
 }
 
 devmem_status build(const Settings& settings) {
@@ -67,16 +92,9 @@ devmem_status build(const Settings& settings) {
                              [&](int fd) { return devmem_fill_image_memfd(fd, &source, &layout); });
     if (status == DEVMEM_OK && settings.fixture())
         status = create_sysfs_files(source, layout);
-    struct stat st;
-    if (status == DEVMEM_OK && fstat(image.memory.fd, &st) != 0)
-        status = DEVMEM_ERR_IO;
-    if (status == DEVMEM_OK) {
-        image.dev = st.st_dev;
-        image.ino = st.st_ino;
-    }
     devmem_source_release(&source);
     if (status != DEVMEM_OK)
-        close_all();
+        release_files();
     return status;
 }
 
@@ -87,17 +105,23 @@ long state_after(devmem_status status) {
     return status == DEVMEM_OK ? built : status == DEVMEM_ERR_IO ? unbuilt : failed;
 }
 
+long building_here() {
+    return -long(getpid());
+}
+
+// The image, or a verdict, is this process's from now on.
+void settle(long verdict) {
+    built_in.store(getpid(), std::memory_order_relaxed);
+    state.store(verdict, std::memory_order_release);
+}
+
 void publish(devmem_status status) {
     build_status = status;
     if (status == DEVMEM_OK) {
-        image_dev.store(image.dev, std::memory_order_relaxed);
-        image_ino.store(image.ino, std::memory_order_relaxed);
+        image_dev.store(image.memory.dev, std::memory_order_relaxed);
+        image_ino.store(image.memory.ino, std::memory_order_relaxed);
     }
-    state.store(state_after(status), std::memory_order_release);
-}
-
-long building_here() {
-    return -long(getpid());
+    settle(state_after(status));
 }
 
 // A build that started in the parent before fork() has no thread to finish it in the child,
@@ -107,7 +131,7 @@ void wait_for_builder(long observed) {
         if (observed != building_here()) {
             // This process inherited the memfds made so far, but no thread to finish them.
             if (state.compare_exchange_strong(observed, building_here())) {
-                close_all();
+                release_files();
                 state.store(unbuilt, std::memory_order_release);
             }
             return;
@@ -122,7 +146,8 @@ void wait_for_builder(long observed) {
 const ServedImage* served_image(const Settings& settings, devmem_status* status) {
     for (;;) {
         long current = state.load(std::memory_order_acquire);
-        if (current == built || current == failed) {
+        if (current == failed ||
+            (current == built && built_in.load(std::memory_order_relaxed) == getpid())) {
             *status = build_status;
             return current == built ? &image : nullptr;
         }
@@ -130,11 +155,26 @@ const ServedImage* served_image(const Settings& settings, devmem_status* status)
             wait_for_builder(current);
         else if (state.compare_exchange_strong(current, building_here(),
                                                std::memory_order_acquire)) {
+            // Inherited across fork: kept, untouched, if this process holds every file.
+            if (current == built && holds_image(settings)) {
+                settle(built);
+                continue;
+            }
+            release_files();
             *status = build(settings);
             publish(*status);
             return *status == DEVMEM_OK ? &image : nullptr;
         }
     }
+}
+
+bool holds(int fd, const ServedFile& file) {
+    int saved_errno = errno;
+    struct stat st;
+    bool same = fd >= 0 && file.ino != 0 && DEVMEM_NEXT(fstat)(fd, &st) == 0 &&
+                st.st_ino == file.ino && st.st_dev == file.dev;
+    errno = saved_errno;
+    return same;
 }
 
 bool is_served_image(dev_t dev, ino_t ino) {

@@ -11,11 +11,21 @@ namespace devmem::shim {
 namespace {
 
 // Reopening through /proc gives the new descriptor its own offset, as a fresh open of the
-// device has. Without /proc a duplicate (sharing the offset) is better than failing.
-int reopen(int fd, int flags) {
-    int served = DEVMEM_NEXT(open)(ProcFdPath(fd).text, devmem_reopen_flags(flags));
+// device has. Without /proc a duplicate (sharing the offset) is better than failing. -1 with
+// *why set when that fails or gives another file than the image's.
+int reopen(const ServedFile& file, int flags, const char** why) {
+    int served = DEVMEM_NEXT(open)(ProcFdPath(file.fd).text, devmem_reopen_flags(flags));
     if (served < 0 && errno == ENOENT)
-        served = fcntl(fd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+        served = fcntl(file.fd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+    if (served < 0) {
+        *why = strerror(errno);
+        return -1;
+    }
+    if (!holds(served, file)) {
+        close(served);
+        *why = "the program closed the image's descriptor";
+        return -1;
+    }
     return served;
 }
 
@@ -39,9 +49,9 @@ int open_served(const Settings& settings, Target target, const char* op, const c
     int saved_errno = errno;
     devmem_status status;
     const ServedImage* image = served_image(settings, &status);
-    int fd = image ? reopen(image->file_for(target).fd, flags) : -1;
+    const char* why = image ? nullptr : devmem_status_text(status);
+    int fd = image ? reopen(image->file_for(target), flags, &why) : -1;
     if (fd < 0) {
-        const char* why = image ? strerror(errno) : devmem_status_text(status);
         log_event(settings, {op, path, target, "denied", 0, 0, why});
         return fail(EPERM);
     }

@@ -166,6 +166,42 @@ int fork_race(const Args& a) {
     return 0;
 }
 
+// What descriptor fd names: its /proc link.
+std::string link_of(int fd) {
+    char link[256] = {};
+    ssize_t n = readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), link, sizeof link - 1);
+    return n < 0 ? std::string("errno=") + strerrorname_np(errno) : link;
+}
+
+// A program that closes the shim's descriptor and takes its number for a file of its own (a
+// daemon's closefrom(), then its own opens): its forked child builds the image anew, the
+// process itself gets EPERM, and neither ever reads that file for /dev/mem or loses it.
+int closed_descriptor(const Args&) {
+    report("first", open_result("/dev/mem"));
+    int number = -1;
+    for (const auto& [fd, ino] : memfd_descriptors())
+        if (link_of(fd) == "/memfd:devmem-image (deleted)")
+            number = fd;
+    if (number < 0)
+        return 2;
+    int own = open("/dev/null", O_RDONLY);
+    dup2(own, number);
+    close(own);
+    (void)std::fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        report("child", open_result("/dev/mem"));
+        report("child-kept", link_of(number));
+        (void)std::fflush(stdout);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    report("same-process", open_result("/dev/mem"));
+    report("kept", link_of(number));
+    return 0;
+}
+
 volatile sig_atomic_t signals_handled = 0;
 
 void note_signal(int) {
@@ -339,6 +375,7 @@ constexpr probe::Command commands[] = {
     {"nomem", 0, no_memory},
     {"fsize", 1, file_size},
     {"fork-race", 1, fork_race},
+    {"closed-descriptor", 0, closed_descriptor},
     {"signal", 1, signal_during_open},
     {"caller-errors", 0, caller_errors},
     {"caller-flags", 0, caller_flags},

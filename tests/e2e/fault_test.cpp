@@ -201,6 +201,16 @@ TEST_CASE("a fork racing the first open in another thread serves both processes"
     CHECK(has(run_probe({"fork-race", "200"}), "failures=0"));
 }
 
+TEST_CASE("a program that takes the number of the shim's descriptor never reads its own file "
+          "for /dev/mem") {
+    std::string text = run_probe({"closed-descriptor"});
+    CHECK(has(text, "first anchor=_SM_"));
+    CHECK(has(text, "child anchor=_SM_"));
+    CHECK(has(text, "child-kept /dev/null"));
+    CHECK(has(text, "same-process errno=EPERM"));
+    CHECK(has(text, "kept /dev/null"));
+}
+
 TEST_CASE("a signal during the build's open is invisible to the host, with and without "
           "SA_RESTART") {
     for (const char* kind : {"restart", "interrupt"}) {
