@@ -168,7 +168,8 @@ int stat_target(Target target, int dirfd, const char* path, RealStat real, Descr
         const ServedImage* image = served_image(settings, &status);
         if (!image)
             return fail(EPERM);
-        return on_fd(image->file_for(target).fd);
+        const ServedFile& file = image->file_for(target);
+        return holds(file.fd, file) ? on_fd(file.fd) : fail(EPERM);
     }
     if (settings.mode == Mode::off || settings.mode == Mode::audit)
         return real(path);

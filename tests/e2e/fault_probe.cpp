@@ -173,24 +173,33 @@ std::string link_of(int fd) {
     return n < 0 ? std::string("errno=") + strerrorname_np(errno) : link;
 }
 
-// A program that closes the shim's descriptor and takes its number for a file of its own (a
+// What stat says of the served DMI table: "table" (a regular file with bytes) or otherwise.
+std::string table_stat() {
+    struct stat st;
+    if (stat("/sys/firmware/dmi/tables/DMI", &st) != 0)
+        return std::string("errno=") + strerrorname_np(errno);
+    return S_ISREG(st.st_mode) && st.st_size > 0 ? "table" : "other";
+}
+
+// A program that closes the shim's descriptors and takes their numbers for a file of its own (a
 // daemon's closefrom(), then its own opens): its forked child builds the image anew, the
-// process itself gets EPERM, and neither ever reads that file for /dev/mem or loses it.
+// process itself gets EPERM, and neither ever reads or stats that file for /dev/mem or sysfs, or
+// loses it.
 int closed_descriptor(const Args&) {
     report("first", open_result("/dev/mem"));
-    int number = -1;
-    for (const auto& [fd, ino] : memfd_descriptors())
-        if (link_of(fd) == "/memfd:devmem-image (deleted)")
-            number = fd;
-    if (number < 0)
+    std::map<int, ino_t> memfds = memfd_descriptors();
+    if (memfds.empty())
         return 2;
     int own = open("/dev/null", O_RDONLY);
-    dup2(own, number);
+    for (const auto& [fd, ino] : memfds)
+        dup2(own, fd);
     close(own);
+    int number = memfds.begin()->first;
     (void)std::fflush(stdout);
     pid_t child = fork();
     if (child == 0) {
         report("child", open_result("/dev/mem"));
+        report("child-stat", table_stat());
         report("child-kept", link_of(number));
         (void)std::fflush(stdout);
         _exit(0);
@@ -198,6 +207,7 @@ int closed_descriptor(const Args&) {
     int status = 0;
     waitpid(child, &status, 0);
     report("same-process", open_result("/dev/mem"));
+    report("same-process-stat", table_stat());
     report("kept", link_of(number));
     return 0;
 }

@@ -201,13 +201,15 @@ TEST_CASE("a fork racing the first open in another thread serves both processes"
     CHECK(has(run_probe({"fork-race", "200"}), "failures=0"));
 }
 
-TEST_CASE("a program that takes the number of the shim's descriptor never reads its own file "
-          "for /dev/mem") {
+TEST_CASE("a program that takes the numbers of the shim's descriptors never reads or stats its "
+          "own file for /dev/mem or sysfs") {
     std::string text = run_probe({"closed-descriptor"});
     CHECK(has(text, "first anchor=_SM_"));
     CHECK(has(text, "child anchor=_SM_"));
+    CHECK(has(text, "child-stat table"));
     CHECK(has(text, "child-kept /dev/null"));
     CHECK(has(text, "same-process errno=EPERM"));
+    CHECK(has(text, "same-process-stat errno=EPERM"));
     CHECK(has(text, "kept /dev/null"));
 }
 
