@@ -246,7 +246,11 @@ void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit
         const_cast<std::function<void(CXCursor)>*>(&visit));
 }
 
-DataFlow::DataFlow(const Program& program) : program_(program) {}
+DataFlow::DataFlow(const Program& program) : program_(program) {
+    for (const auto& [id, function] : program_.functions()) {
+        straight_line_.add_function(function.cursor);
+    }
+}
 
 const std::string& DataFlow::usr_of(CXCursor declaration) const {
     const auto [it, inserted] = usrs_.try_emplace(declaration);
@@ -757,6 +761,11 @@ ValueSet DataFlow::evaluate_reference(CXCursor expression, const std::string& fu
     case CXCursor_CXXMethod:
         return ValueSet(Value::of_function(usr_of(declaration), spelling(declaration)));
     case CXCursor_VarDecl:
+        if (const auto definition = straight_line_.definition_of(expression);
+            !clang_Cursor_isNull(definition)) {
+            return evaluate(definition, function);
+        }
+        break;
     case CXCursor_FieldDecl:
         break;
     default:

@@ -1,14 +1,17 @@
 #pragma once
 
 // A flow-insensitive, field-sensitive (per field, not per object) data-flow over the whole
-// program. Locals, globals and struct fields map to sets of abstract values; a function's
-// parameters stay symbolic inside it, and call sites substitute their arguments, so a wrapper is
-// analysed once and each caller gets its own answer.
+// program. Locals, globals and struct fields map to sets of abstract values, except that a read
+// of a local with a certain definition in straight-line code takes that one alone
+// (straight_line_definitions.hpp). A function's parameters stay symbolic inside it, and call
+// sites substitute their arguments, so a wrapper is analysed once and each caller gets its own
+// answer.
 
 #include "abstract_value.hpp"
 #include "api_table.hpp"
 #include "devmem/scan/report.hpp"
 #include "program.hpp"
+#include "straight_line_definitions.hpp"
 
 #include <functional>
 #include <map>
@@ -74,12 +77,6 @@ public:
     std::vector<RunNote> depth_notes() const;
 
 private:
-    struct CursorHash {
-        std::size_t operator()(CXCursor cursor) const { return clang_hashCursor(cursor); }
-    };
-    struct SameCursor {
-        bool operator()(CXCursor a, CXCursor b) const { return clang_equalCursors(a, b) != 0; }
-    };
     struct EvaluationKey {
         CXCursor expression;
         std::string function;
@@ -133,6 +130,7 @@ private:
     ValueSet resolve_value(const Value& value, const std::string& except, int depth) const;
 
     const Program& program_;
+    StraightLineDefinitions straight_line_;
     std::map<std::string, ValueSet> store_;
     // The store keys of fields and external globals, with their declarations.
     std::map<std::string, CXCursor> shared_;

@@ -87,6 +87,11 @@ CXTranslationUnit clang_Cursor_getTranslationUnit(CXCursor cursor) {
     return target(cursor);
 }
 
+enum CX_StorageClass clang_Cursor_getStorageClass(CXCursor cursor) {
+    DEVMEM_LIBCLANG_TARGET(clang_Cursor_getStorageClass);
+    return target(cursor);
+}
+
 CXCursor clang_Cursor_getVarDeclInitializer(CXCursor cursor) {
     DEVMEM_LIBCLANG_TARGET(clang_Cursor_getVarDeclInitializer);
     return target(cursor);
@@ -419,6 +424,11 @@ unsigned clang_isCursorDefinition(CXCursor cursor) {
 unsigned clang_isExpression(enum CXCursorKind kind) {
     DEVMEM_LIBCLANG_TARGET(clang_isExpression);
     return target(kind);
+}
+
+unsigned clang_isVolatileQualifiedType(CXType type) {
+    DEVMEM_LIBCLANG_TARGET(clang_isVolatileQualifiedType);
+    return target(type);
 }
 
 enum CXErrorCode clang_parseTranslationUnit2(CXIndex index, const char* source_filename,

@@ -26,6 +26,14 @@ SourceLocation location_of(CXCursor cursor);
 unsigned offset_of(CXCursor cursor);
 bool is_in_system_header(CXCursor cursor);
 
+// For unordered containers of cursors: one AST node, however it was reached.
+struct CursorHash {
+    std::size_t operator()(CXCursor cursor) const { return clang_hashCursor(cursor); }
+};
+struct SameCursor {
+    bool operator()(CXCursor a, CXCursor b) const { return clang_equalCursors(a, b) != 0; }
+};
+
 std::vector<CXCursor> children(CXCursor cursor);
 // Looks through parentheses, implicit conversions and casts.
 CXCursor strip_wrappers(CXCursor expression);

@@ -1,49 +1,12 @@
 // End-to-end behaviour of the engine on small programs: what is and what is not a finding.
 
-#include "devmem/scan/analyzer.hpp"
-
-#include "temporary_directory.hpp"
+#include "analysed_program.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
 using namespace devmem::scan;
-
-namespace {
-
-struct Analysed {
-    TemporaryDirectory directory;
-    Report report;
-
-    // "DM002@12 bios-area" for each finding, in report order.
-    std::vector<std::string> summary() const {
-        std::vector<std::string> lines;
-        for (const auto& finding : report.findings) {
-            std::string line = finding.rule + "@" + std::to_string(finding.location.line);
-            if (finding.rule == "DM002" || finding.rule == "DM003") {
-                line += " " + std::string(to_string(finding.range_class));
-            }
-            lines.push_back(line);
-        }
-        return lines;
-    }
-};
-
-// Analyses the files as one program, each compiled as its extension says.
-void analyse(Analysed& analysed, const std::vector<std::pair<std::string, std::string>>& files,
-             const AnalyzerOptions& options = {}) {
-    std::vector<std::filesystem::path> paths;
-    paths.reserve(files.size());
-    for (const auto& [name, text] : files) {
-        paths.push_back(analysed.directory.write(name, text));
-    }
-    analysed.report = analyze_program(jobs_from_paths(paths), options, {});
-}
-
-const char* headers = "#include <fcntl.h>\n#include <sys/mman.h>\n#include <unistd.h>\n";
-
-} // namespace
 
 TEST_CASE("the builtin headers are found") {
     CHECK_NOTHROW(check_toolchain({}));

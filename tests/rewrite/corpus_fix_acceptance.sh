@@ -42,7 +42,7 @@ esac
 # Programs that read /sys/firmware themselves (the DMI tables, efi/systab, /proc/efi/systab):
 # through the shim that read is served from the fixture, without it the host's sysfs is read, so
 # they are compared only in the mount namespace of --sysfs-readers.
-reads_sysfs_itself=" smbios-path-getter-crossfile acpi-proc-efi-systab-acpi20 smbios-efi-systab-read-wrapper "
+reads_sysfs_itself=" smbios-path-getter-crossfile acpi-proc-efi-systab-acpi20 smbios-efi-systab-read-wrapper smbios-legacy-scan-length-reassigned "
 
 # Programs that want arguments, so that they get past their usage message. @OUT@ is a file the
 # program writes: one per run, compared like standard output; @IMAGE@ a 1 MiB file of zeros.
