@@ -171,13 +171,31 @@ private:
         return changed;
     }
 
-    static bool has_label(CXCursor node) {
-        bool found = clang_getCursorKind(node) == CXCursor_LabelStmt;
-        visit(node, [&](CXCursor cursor) {
-            found = found || clang_getCursorKind(cursor) == CXCursor_LabelStmt;
-            return !found;
-        });
-        return found;
+    // What a statement changes and whether it holds a label, once per statement: an if-else
+    // chain nests every later branch in the one before.
+    struct Effects {
+        VariableSet changed;
+        bool has_label = false;
+    };
+
+    const Effects& effects_of(CXCursor node) {
+        if (const auto known = effects_.find(node); known != effects_.end()) {
+            return known->second;
+        }
+        Effects effects;
+        const auto kind = clang_getCursorKind(node);
+        if (kind >= CXCursor_FirstStmt && kind <= CXCursor_LastStmt) {
+            effects.has_label = kind == CXCursor_LabelStmt;
+            for (const auto part : children(node)) {
+                const auto& inner = effects_of(part);
+                effects.changed.insert(inner.changed.begin(), inner.changed.end());
+                effects.has_label = effects.has_label || inner.has_label;
+            }
+        } else {
+            // An expression or a declaration: no statement, so no label, inside.
+            effects.changed = changed_in(node);
+        }
+        return effects_.emplace(node, std::move(effects)).first->second;
     }
 
     // Reads under node of variables in environment and not in changed get their definition.
@@ -247,8 +265,9 @@ private:
     // branches of an if): each part starts from what holds before the statement for the
     // variables no part changes, and so does what follows. A label inside lets other paths in.
     void any_order(CXCursor node, const std::vector<CXCursor>& parts, Environment& environment) {
-        forget(environment, changed_in(node));
-        if (has_label(node)) {
+        const auto& effects = effects_of(node);
+        forget(environment, effects.changed);
+        if (effects.has_label) {
             environment.clear();
         }
         for (const auto part : parts) {
@@ -315,6 +334,7 @@ private:
     CXCursor function_;
     Definitions& definitions_;
     VariableSet tracked_;
+    std::unordered_map<CXCursor, Effects, CursorHash, SameCursor> effects_;
 };
 
 } // namespace
