@@ -236,6 +236,27 @@ std::optional<std::string> format_strings(const std::string& format,
 
 } // namespace
 
+// Whether argument `index` of `call` is a variable or field that a non-const reference parameter
+// binds to: the callee may change it. An lvalue handed over as it is, without the conversion to
+// its value a by-value parameter gets, is bound to a reference.
+bool binds_changeable_reference(CXCursor call, std::size_t index, CXCursor argument) {
+    while (clang_getCursorKind(argument) == CXCursor_ParenExpr && children(argument).size() == 1) {
+        argument = children(argument).front();
+    }
+    const auto kind = clang_getCursorKind(argument);
+    if (kind != CXCursor_DeclRefExpr && kind != CXCursor_MemberRefExpr) {
+        return false;
+    }
+    const auto callee = clang_getCursorReferenced(call);
+    if (clang_Cursor_isNull(callee) || clang_Cursor_getNumArguments(callee) <= int(index)) {
+        return true;
+    }
+    const auto type = clang_getCursorType(clang_Cursor_getArgument(callee, unsigned(index)));
+    const bool reference =
+        type.kind == CXType_LValueReference || type.kind == CXType_RValueReference;
+    return reference && clang_isConstQualifiedType(clang_getPointeeType(type)) == 0;
+}
+
 void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit) {
     clang_visitChildren(
         root,
@@ -377,6 +398,11 @@ bool DataFlow::record_call_site(const CallSite& site) {
 bool DataFlow::record_call(CXCursor call, const std::string& function) {
     bool changed = false;
     const auto arguments = call_arguments(call);
+    for (std::size_t index = 0; index < arguments.size(); ++index) {
+        if (binds_changeable_reference(call, index, arguments[index])) {
+            changed = forget(arguments[index]) || changed;
+        }
+    }
     for (const auto& target : targets_of(call, function)) {
         if (target.definition != nullptr) {
             changed = record_call_site({call, function, target.definition->id}) || changed;

@@ -401,6 +401,11 @@ CXString clang_getTokenSpelling(CXTranslationUnit unit, CXToken token) {
     return target(unit, token);
 }
 
+CXType clang_getPointeeType(CXType type) {
+    DEVMEM_LIBCLANG_TARGET(clang_getPointeeType);
+    return target(type);
+}
+
 CXCursor clang_getTranslationUnitCursor(CXTranslationUnit unit) {
     DEVMEM_LIBCLANG_TARGET(clang_getTranslationUnitCursor);
     return target(unit);
@@ -419,6 +424,11 @@ unsigned clang_hashCursor(CXCursor cursor) {
 unsigned clang_isCursorDefinition(CXCursor cursor) {
     DEVMEM_LIBCLANG_TARGET(clang_isCursorDefinition);
     return target(cursor);
+}
+
+unsigned clang_isConstQualifiedType(CXType type) {
+    DEVMEM_LIBCLANG_TARGET(clang_isConstQualifiedType);
+    return target(type);
 }
 
 unsigned clang_isExpression(enum CXCursorKind kind) {

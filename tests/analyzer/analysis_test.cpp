@@ -239,6 +239,28 @@ int main(void) {
     CHECK(a.report.findings[1].message == "'open' opens /dev/kmem");
 }
 
+TEST_CASE("a variable or field a callee takes by non-const reference may come back changed") {
+    Analysed a;
+    analyse(a, {{"m.cpp", std::string(headers) + R"(
+void adjust(off_t &where);
+void show(const off_t &where);
+struct Window { off_t base; };
+int probe(char *buf) {
+    off_t offset = 0xC0000, kept = 0xC0000;
+    Window window;
+    window.base = 0xE0000;
+    int fd = open("/dev/mem", O_RDONLY);
+    adjust(offset);
+    show(kept);
+    adjust(window.base);
+    return pread(fd, buf, 16, offset) + pread(fd, buf, 16, kept) +
+           pread(fd, buf, 16, window.base);
+}
+)"}});
+    CHECK(a.summary() == std::vector<std::string>{"DM001@12", "DM003@16 unknown",
+                                                  "DM003@16 option-rom", "DM003@17 unknown"});
+}
+
 TEST_CASE("programs scanned together keep their own functions of the same name") {
     const std::string wrapper = std::string(headers) + R"(
 void *chunk(const char *dev, off_t base, size_t len) {
