@@ -29,7 +29,9 @@ public:
             });
             if (same_site == opens.end()) {
                 opens.push_back({&open, {to_string(open.device)}});
-            } else {
+            } else if (std::ranges::find(same_site->devices, to_string(open.device)) ==
+                       same_site->devices.end()) {
+                // The same open reached twice (a .c file that a .cpp includes) is one device.
                 same_site->devices.push_back(to_string(open.device));
             }
         }

@@ -261,6 +261,17 @@ int probe(char *buf) {
                                                   "DM003@16 option-rom", "DM003@17 unknown"});
 }
 
+TEST_CASE("an open that two units of the program compile names its device once (ipmiutil)") {
+    Analysed a;
+    analyse(a, {{"mem_if.c", std::string(headers) + R"(
+#define MEM_DRIVER "/dev/mem"
+int open_memory(void) { return open(MEM_DRIVER, O_RDONLY); }
+)"},
+                {"mem_if_cpp.cpp", "#include \"mem_if.c\"\n"}});
+    REQUIRE(a.summary() == std::vector<std::string>{"DM001@6"});
+    CHECK(a.report.findings[0].message == "'open' opens /dev/mem");
+}
+
 TEST_CASE("programs scanned together keep their own functions of the same name") {
     const std::string wrapper = std::string(headers) + R"(
 void *chunk(const char *dev, off_t base, size_t len) {
