@@ -25,6 +25,15 @@ void visit(CXCursor root, const std::function<bool(CXCursor)>& visit_cursor) {
         const_cast<std::function<bool(CXCursor)>*>(&visit_cursor));
 }
 
+// Calls note on root and on every cursor below it.
+void each_cursor(CXCursor root, const std::function<void(CXCursor)>& note) {
+    note(root);
+    visit(root, [&](CXCursor cursor) {
+        note(cursor);
+        return true;
+    });
+}
+
 CXCursor without_parentheses(CXCursor expression) {
     while (clang_getCursorKind(expression) == CXCursor_ParenExpr) {
         const auto parts = children(expression);
@@ -158,15 +167,10 @@ private:
 
     VariableSet changed_in(CXCursor node) const {
         VariableSet changed;
-        const auto note = [&](CXCursor cursor) {
+        each_cursor(node, [&](CXCursor cursor) {
             if (const auto variable = changed_variable(cursor); is_tracked(variable)) {
                 changed.insert(variable);
             }
-        };
-        note(node);
-        visit(node, [&](CXCursor cursor) {
-            note(cursor);
-            return true;
         });
         return changed;
     }
@@ -203,7 +207,7 @@ private:
         if (environment.empty()) {
             return;
         }
-        const auto note = [&](CXCursor cursor) {
+        each_cursor(node, [&](CXCursor cursor) {
             if (clang_getCursorKind(cursor) != CXCursor_DeclRefExpr) {
                 return;
             }
@@ -212,11 +216,6 @@ private:
             if (known != environment.end() && changed.count(variable) == 0) {
                 definitions_.insert_or_assign(cursor, known->second);
             }
-        };
-        note(node);
-        visit(node, [&](CXCursor cursor) {
-            note(cursor);
-            return true;
         });
     }
 
