@@ -240,10 +240,7 @@ std::optional<std::string> format_strings(const std::string& format,
 // binds to: the callee may change it. An lvalue handed over as it is, without the conversion to
 // its value a by-value parameter gets, is bound to a reference.
 bool binds_changeable_reference(CXCursor call, std::size_t index, CXCursor argument) {
-    while (clang_getCursorKind(argument) == CXCursor_ParenExpr && children(argument).size() == 1) {
-        argument = children(argument).front();
-    }
-    const auto kind = clang_getCursorKind(argument);
+    const auto kind = clang_getCursorKind(without_parentheses(argument));
     if (kind != CXCursor_DeclRefExpr && kind != CXCursor_MemberRefExpr) {
         return false;
     }

@@ -91,6 +91,17 @@ CXCursor strip_wrappers(CXCursor expression) {
     }
 }
 
+CXCursor without_parentheses(CXCursor expression) {
+    while (clang_getCursorKind(expression) == CXCursor_ParenExpr) {
+        const auto inner = children(expression);
+        if (inner.size() != 1) {
+            break;
+        }
+        expression = inner.front();
+    }
+    return expression;
+}
+
 std::vector<CXCursor> call_arguments(CXCursor call) {
     std::vector<CXCursor> arguments;
     const int count = std::max(clang_Cursor_getNumArguments(call), 0);

@@ -37,6 +37,8 @@ struct SameCursor {
 std::vector<CXCursor> children(CXCursor cursor);
 // Looks through parentheses, implicit conversions and casts.
 CXCursor strip_wrappers(CXCursor expression);
+// Looks through parentheses only: whether the expression is converted to its value still shows.
+CXCursor without_parentheses(CXCursor expression);
 // The argument cursors of a call, in order.
 std::vector<CXCursor> call_arguments(CXCursor call);
 // For `object.method(...)`, the object expression; a null cursor otherwise.

@@ -34,17 +34,6 @@ void each_cursor(CXCursor root, const std::function<void(CXCursor)>& note) {
     });
 }
 
-CXCursor without_parentheses(CXCursor expression) {
-    while (clang_getCursorKind(expression) == CXCursor_ParenExpr) {
-        const auto parts = children(expression);
-        if (parts.size() != 1) {
-            break;
-        }
-        expression = parts.front();
-    }
-    return expression;
-}
-
 // The local variable an expression names, or a null cursor.
 CXCursor variable_named(CXCursor expression) {
     const auto inner = without_parentheses(expression);
