@@ -254,16 +254,6 @@ bool binds_changeable_reference(CXCursor call, std::size_t index, CXCursor argum
     return reference && clang_isConstQualifiedType(clang_getPointeeType(type)) == 0;
 }
 
-void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit) {
-    clang_visitChildren(
-        root,
-        [](CXCursor cursor, CXCursor, CXClientData data) {
-            (*static_cast<const std::function<void(CXCursor)>*>(data))(cursor);
-            return CXChildVisit_Recurse;
-        },
-        const_cast<std::function<void(CXCursor)>*>(&visit));
-}
-
 DataFlow::DataFlow(const Program& program) : program_(program) {
     for (const auto& [id, function] : program_.functions()) {
         straight_line_.add_function(function.cursor);
@@ -482,9 +472,7 @@ bool DataFlow::visit_function(const FunctionDefinition& function) {
             const auto parts = children(cursor);
             // What is done through a pointer to a variable, or by ++/--, is not tracked.
             const bool escapes_or_changes =
-                op == CXUnaryOperator_AddrOf || op == CXUnaryOperator_PreInc ||
-                op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreDec ||
-                op == CXUnaryOperator_PostDec;
+                op == CXUnaryOperator_AddrOf || is_increment_or_decrement(op);
             if (parts.empty() || !escapes_or_changes) {
                 break;
             }

@@ -153,6 +153,4 @@ private:
     mutable std::map<std::string, SourceLocation> too_deep_;
 };
 
-void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit);
-
 } // namespace devmem::scan::detail

@@ -91,6 +91,28 @@ CXCursor strip_wrappers(CXCursor expression) {
     }
 }
 
+void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit) {
+    visit_descendants_while(root, [&](CXCursor cursor) {
+        visit(cursor);
+        return true;
+    });
+}
+
+void visit_descendants_while(CXCursor root, const std::function<bool(CXCursor)>& visit) {
+    clang_visitChildren(
+        root,
+        [](CXCursor cursor, CXCursor, CXClientData data) {
+            const auto& inner = *static_cast<const std::function<bool(CXCursor)>*>(data);
+            return inner(cursor) ? CXChildVisit_Recurse : CXChildVisit_Continue;
+        },
+        const_cast<std::function<bool(CXCursor)>*>(&visit));
+}
+
+bool is_increment_or_decrement(CXUnaryOperatorKind op) {
+    return op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PostInc ||
+           op == CXUnaryOperator_PreDec || op == CXUnaryOperator_PostDec;
+}
+
 CXCursor without_parentheses(CXCursor expression) {
     while (clang_getCursorKind(expression) == CXCursor_ParenExpr) {
         const auto inner = children(expression);

@@ -6,6 +6,7 @@
 
 #include <clang-c/Index.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ struct SameCursor {
 };
 
 std::vector<CXCursor> children(CXCursor cursor);
+// Every cursor below root, in order.
+void visit_descendants(CXCursor root, const std::function<void(CXCursor)>& visit);
+// The cursors below root, in order, not looking inside one for which visit returns false.
+void visit_descendants_while(CXCursor root, const std::function<bool(CXCursor)>& visit);
+// ++ or --, before or after.
+bool is_increment_or_decrement(CXUnaryOperatorKind op);
 // Looks through parentheses, implicit conversions and casts.
 CXCursor strip_wrappers(CXCursor expression);
 // Looks through parentheses only: whether the expression is converted to its value still shows.

@@ -14,24 +14,10 @@ using VariableSet = std::unordered_set<CXCursor, CursorHash, SameCursor>;
 using Environment = std::unordered_map<CXCursor, CXCursor, CursorHash, SameCursor>;
 using Definitions = std::unordered_map<CXCursor, CXCursor, CursorHash, SameCursor>;
 
-// Visits root's descendants in order; visit returns whether to look inside the cursor.
-void visit(CXCursor root, const std::function<bool(CXCursor)>& visit_cursor) {
-    clang_visitChildren(
-        root,
-        [](CXCursor cursor, CXCursor, CXClientData data) {
-            const auto& inner = *static_cast<const std::function<bool(CXCursor)>*>(data);
-            return inner(cursor) ? CXChildVisit_Recurse : CXChildVisit_Continue;
-        },
-        const_cast<std::function<bool(CXCursor)>*>(&visit_cursor));
-}
-
 // Calls note on root and on every cursor below it.
 void each_cursor(CXCursor root, const std::function<void(CXCursor)>& note) {
     note(root);
-    visit(root, [&](CXCursor cursor) {
-        note(cursor);
-        return true;
-    });
+    visit_descendants(root, note);
 }
 
 // The local variable an expression names, or a null cursor.
@@ -45,11 +31,6 @@ CXCursor variable_named(CXCursor expression) {
                                                                 : clang_getNullCursor();
 }
 
-bool changes_operand(CXUnaryOperatorKind op) {
-    return op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PostInc ||
-           op == CXUnaryOperator_PreDec || op == CXUnaryOperator_PostDec;
-}
-
 // The variable an assignment, compound assignment, ++ or -- changes, or a null cursor.
 CXCursor changed_variable(CXCursor expression) {
     const auto kind = clang_getCursorKind(expression);
@@ -58,7 +39,7 @@ CXCursor changed_variable(CXCursor expression) {
          clang_getCursorBinaryOperatorKind(expression) == CXBinaryOperator_Assign) ||
         kind == CXCursor_CompoundAssignOperator ||
         (kind == CXCursor_UnaryOperator &&
-         changes_operand(clang_getCursorUnaryOperatorKind(expression)));
+         is_increment_or_decrement(clang_getCursorUnaryOperatorKind(expression)));
     const auto parts = changes ? children(expression) : std::vector<CXCursor>{};
     return parts.empty() ? clang_getNullCursor() : variable_named(parts.front());
 }
@@ -110,7 +91,8 @@ private:
     }
 
     void scan_uses(CXCursor root, VariableSet& escaped, bool& followable) {
-        visit(root, [&](CXCursor cursor) { return classify_use(cursor, escaped, followable); });
+        visit_descendants_while(
+            root, [&](CXCursor cursor) { return classify_use(cursor, escaped, followable); });
     }
 
     // Notes what one cursor says of the variables; true to look inside it.
